@@ -1,0 +1,54 @@
+/**
+ * The `ztgw` executable: dispatches to the CLI commands. The only place that calls process.exit.
+ */
+import { isZtgwError } from '../modem/errors.js';
+import { MODEM_USAGE, runModemCommand } from './cli/modem-commands.js';
+
+const USAGE = `ztgw — zero-trust connectivity agent for cellular IoT gateways
+
+${MODEM_USAGE}`;
+
+async function main(argv: readonly string[]): Promise<number> {
+  const ac = new AbortController();
+  const stop = (): void => ac.abort(new Error('interrupted'));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  const io = {
+    out: (l: string) => process.stdout.write(`${l}\n`),
+    err: (l: string) => process.stderr.write(`${l}\n`),
+    signal: ac.signal,
+  };
+  const [cmd, ...rest] = argv;
+  try {
+    switch (cmd) {
+      case 'modem':
+        return await runModemCommand(rest, io);
+      case undefined:
+      case 'help':
+      case '--help':
+        io.out(USAGE);
+        return cmd === undefined ? 2 : 0;
+      default:
+        io.err(`ztgw: unknown command ${JSON.stringify(cmd)}\n${USAGE}`);
+        return 2;
+    }
+  } catch (err) {
+    if (isZtgwError(err) && err.code === 'CLI_USAGE') {
+      io.err(`ztgw: ${err.message}`);
+      return 2;
+    }
+    const code = isZtgwError(err) ? ` [${err.code}]` : '';
+    io.err(`ztgw: ${err instanceof Error ? err.message : String(err)}${code}`);
+    return 1;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`ztgw: internal error: ${String(err)}\n`);
+    process.exit(70);
+  },
+);

@@ -1,0 +1,55 @@
+/**
+ * The one error type of ztgw. Callers branch on `code`, never on message text.
+ * Codes are area first, SCREAMING_SNAKE; `details` carries the facts a caller or a log needs.
+ */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+export const ERROR_CODES = [
+  // AT engine
+  'AT_TIMEOUT',
+  'AT_ERROR',
+  'AT_CME',
+  'AT_CMS',
+  'AT_NO_CARRIER',
+  'AT_PORT_CLOSED',
+  'AT_ABORTED',
+  'AT_BAD_COMMAND',
+  'AT_RESYNC_FAILED',
+  // serial port
+  'SERIAL_NOT_FOUND',
+  'SERIAL_PERMISSION',
+  'SERIAL_BUSY',
+  'SERIAL_IO',
+  // modem service
+  'MODEM_NO_ANSWER',
+  'MODEM_GAVE_UP',
+  'MODEM_RESET_BUDGET',
+  'SHIM_UNKNOWN_MODEM',
+  // CLI
+  'CLI_USAGE',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export class ZtgwError<C extends ErrorCode = ErrorCode> extends Error {
+  constructor(
+    readonly code: C,
+    message: string,
+    readonly details: JsonObject = {},
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = 'ZtgwError';
+  }
+}
+
+export function isZtgwError(e: unknown): e is ZtgwError {
+  return e instanceof Error && e.name === 'ZtgwError' && typeof (e as { code?: unknown }).code === 'string';
+}
+
+export function hasCode<C extends ErrorCode>(e: unknown, code: C): e is ZtgwError<C> {
+  return isZtgwError(e) && e.code === code;
+}
+
+export const isAtTimeout = (e: unknown): e is ZtgwError<'AT_TIMEOUT'> => hasCode(e, 'AT_TIMEOUT');
+export const isAtCme = (e: unknown): e is ZtgwError<'AT_CME'> => hasCode(e, 'AT_CME');
