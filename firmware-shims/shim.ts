@@ -25,6 +25,11 @@ export interface ShimTraits {
   readonly hasCesq: boolean;
   /** `+C5GREG` is implemented. */
   readonly has5gReg: boolean;
+  /**
+   * `<AcT>` 8 in `+CREG/+CEREG/+COPS` means LTE Cat-M1 on this firmware (pre-Rel-13 numbering), not
+   * EC-GSM-IoT as 27.007 now defines it.
+   */
+  readonly isAct8CatM: boolean;
   /** Time from the vendor soft reset to the port answering again, in ms. */
   readonly resetRecoverMs: number;
 }

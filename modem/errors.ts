@@ -26,6 +26,31 @@ export const ERROR_CODES = [
   'MODEM_GAVE_UP',
   'MODEM_RESET_BUDGET',
   'SHIM_UNKNOWN_MODEM',
+  // config (bootstrap file, environment, flags, remote config)
+  'CONFIG_INVALID',
+  'CONFIG_IO',
+  // identity: device key, certificate, SIM/modem binding, operator CA
+  'IDENTITY_KEY',
+  'IDENTITY_FILE_MODE',
+  'IDENTITY_CERT',
+  'IDENTITY_SIM_MISMATCH',
+  'IDENTITY_MODEM_MISMATCH',
+  'IDENTITY_CSR',
+  'CA_INVALID',
+  // uplink: the one outbound MQTT session
+  'UPLINK_TLS',
+  'UPLINK_REFUSED',
+  'UPLINK_CONNECT',
+  'UPLINK_CLOCK',
+  'UPLINK_CLOSED',
+  // audit trail
+  'AUDIT_IO',
+  'AUDIT_CORRUPT',
+  'AUDIT_QUOTA',
+  'AUDIT_SIGNATURE',
+  // control socket
+  'CONTROL_IO',
+  'CONTROL_PROTOCOL',
   // CLI
   'CLI_USAGE',
 ] as const;

@@ -5,7 +5,7 @@
 import { createLogger, LEVELS, type LevelName, type Logger } from '../../modem/log.js';
 import type { ModemInfo, RegistrationReport, SignalReport } from '../../modem/service/info.js';
 import { DEFAULT_MODEM_CONFIG, Modem, type ModemConfig } from '../../modem/service/modem.js';
-import { readModemInfo, readRegistration, readSignal } from '../../modem/service/read-info.js';
+import { newNotes, readModemInfo, readRegistration, readSignal } from '../../modem/service/read-info.js';
 import { intFlag, type ParsedArgs, parseArgs, usageError } from './args.js';
 
 export const MODEM_USAGE = `usage:
@@ -125,10 +125,10 @@ async function watch(args: ParsedArgs, io: CliIo): Promise<number> {
     });
     try {
       while (!io.signal.aborted && (durationMs === 0 || Date.now() - started < durationMs)) {
-        const problems: string[] = [];
+        const notes = newNotes();
         const sample: WatchSample = {
-          registration: await readRegistration(m, problems),
-          signal: await readSignal(m, problems),
+          registration: await readRegistration(m, notes),
+          signal: await readSignal(m, notes),
         };
         const key = JSON.stringify(sample);
         if (key !== last) {
@@ -199,6 +199,7 @@ function formatInfo(i: ModemInfo): string {
     ['network time', show(i.networkTime)],
   ];
   const lines = rows.map(([k, v]) => `${k.padEnd(13)} ${v}`);
-  for (const p of i.problems) lines.push(`note          ${p}`);
+  for (const p of i.problems) lines.push(`problem       ${p}`);
+  if (i.unsupported.length > 0) lines.push(`unsupported   ${i.unsupported.join(', ')}`);
   return lines.join('\n');
 }

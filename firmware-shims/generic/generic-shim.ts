@@ -20,6 +20,7 @@ export const GENERIC_TRAITS: ShimTraits = {
   isEchoStuckOn: false,
   hasCesq: true,
   has5gReg: false,
+  isAct8CatM: false,
   resetRecoverMs: 30_000,
 };
 

@@ -45,4 +45,14 @@ export const QUECTEL_QUIRKS: readonly Quirk[] = [
       'The 5G modules (RG50x/RM50x/RM52x) implement +C5GREG; the LTE modules do not have 5GS registration.',
     traits: { has5gReg: true },
   },
+  {
+    id: 'quectel-bg9x-act8-catm',
+    shim: 'quectel',
+    models: /^BG9[56]|^BG77/i,
+    source:
+      'Quectel BG96 AT Commands Manual, +COPS/+CEREG <AcT>: 0 GSM, 8 LTE Cat M1, 9 LTE Cat NB1; the same ' +
+      'numbering in public BG96 drivers (MODEM_BG96_ACCESSTECHNOLOGY_LTE_CAT_M1 = 8)',
+    summary: '<AcT> 8 is LTE Cat-M1 (eMTC), not EC-GSM-IoT as 27.007 Rel-13 numbers it.',
+    traits: { isAct8CatM: true },
+  },
 ];

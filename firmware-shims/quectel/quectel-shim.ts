@@ -34,6 +34,7 @@ const QUECTEL_TRAITS: ShimTraits = {
   isEchoStuckOn: false,
   hasCesq: true,
   has5gReg: false,
+  isAct8CatM: false,
   resetRecoverMs: 20_000,
 };
 

@@ -33,6 +33,7 @@ const SIERRA_TRAITS: ShimTraits = {
   isEchoStuckOn: false,
   hasCesq: true,
   has5gReg: false,
+  isAct8CatM: false,
   resetRecoverMs: 30_000,
 };
 

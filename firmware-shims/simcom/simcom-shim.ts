@@ -38,6 +38,7 @@ const SIMCOM_TRAITS: ShimTraits = {
   isEchoStuckOn: false,
   hasCesq: true,
   has5gReg: false,
+  isAct8CatM: false,
   resetRecoverMs: 20_000,
 };
 

@@ -34,4 +34,14 @@ export const TELIT_QUIRKS: readonly Quirk[] = [
     summary:
       '#RFSTS <SINR> is 0..250 in 1/5 dB from -20 dB (108 = 1.6 dB), unlike the dB figures of #CAINFO.',
   },
+  {
+    id: 'telit-me910-act8-catm',
+    shim: 'telit',
+    models: /^ME9[01]0|^ME310/i,
+    source:
+      'Telit ME910C1 AT Commands Reference (+COPS <AcT> 8 = CAT-M1, 9 = NB-IoT) and a public ME910C1 capture ' +
+      '+COPS: 0,0,"Orange F",8; public ME310 drivers use the same numbering (cat_m1 = 8, nb_iot = 9)',
+    summary: '<AcT> 8 is LTE Cat-M1 on ME910/ME310, not EC-GSM-IoT.',
+    traits: { isAct8CatM: true },
+  },
 ];

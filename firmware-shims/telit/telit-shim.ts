@@ -33,6 +33,7 @@ const TELIT_TRAITS: ShimTraits = {
   // ME910C1/NE910C1 AT Commands Reference Guide (80529ST10815A) lists +CESQ.
   hasCesq: true,
   has5gReg: false,
+  isAct8CatM: false,
   resetRecoverMs: 20_000,
 };
 

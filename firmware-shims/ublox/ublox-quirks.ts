@@ -42,4 +42,14 @@ export const UBLOX_QUIRKS: readonly Quirk[] = [
     summary: 'Needs 15 s after AT+CFUN=16 before it answers AT again.',
     traits: { resetRecoverMs: 15_000 },
   },
+  {
+    id: 'ublox-sara-r410m-act8-catm',
+    shim: 'ublox',
+    models: /^SARA-R41[02]M-0[12]B/i,
+    source:
+      'u-blox SARA-R4 AT Commands Manual, +COPS <AcT> 8 "LTE Cat M1"; public SARA drivers note 8 means LTE Cat M1 ' +
+      'on SARA-R410M-01B/-02B but EC-GSM-IoT on SARA-R404M and -52B',
+    summary: '<AcT> 8 is LTE Cat-M1 on SARA-R410M-01B/-02B.',
+    traits: { isAct8CatM: true },
+  },
 ];

@@ -35,6 +35,7 @@ const UBLOX_TRAITS: ShimTraits = {
   isEchoStuckOn: false,
   hasCesq: true,
   has5gReg: false,
+  isAct8CatM: false,
   resetRecoverMs: 5_000,
 };
 

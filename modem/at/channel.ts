@@ -19,6 +19,12 @@ export interface SendOptions {
    * Text written after the `> ` prompt (SMS PDU, socket data); ended with Ctrl-Z by the engine.
    */
   readonly payload?: string;
+  /**
+   * Write the command even though the last one timed out and the stream is not resynchronised.
+   * For recovery commands (CFUN cycle, vendor reset) that must reach a modem that has stopped
+   * answering; what comes back may be a late reply, so nothing but "was it written" is trusted.
+   */
+  readonly skipResync?: boolean;
 }
 
 /**

@@ -48,6 +48,8 @@ export type ActName =
   | 'hsupa'
   | 'hspa'
   | 'lte'
+  /** LTE Cat-M1 (eMTC): not a 27.007 `<AcT>` value of its own; firmware that reports it as 8 says so by a shim trait. */
+  | 'lte-m'
   | 'ec-gsm-iot'
   | 'nb-iot'
   | 'lte-5gc'

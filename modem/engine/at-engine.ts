@@ -184,7 +184,8 @@ export class AtEngine implements AtChannel {
           next.reject(this.closedError(next.command));
           continue;
         }
-        if (this.needsResync && next.isProbe !== true && !(await this.runResync())) {
+        const isUnsynced = next.isProbe === true || next.opts.skipResync === true;
+        if (this.needsResync && !isUnsynced && !(await this.runResync())) {
           this.consecutiveTimeouts++;
           next.reject(
             new ZtgwError(
@@ -200,8 +201,8 @@ export class AtEngine implements AtChannel {
         }
         const wasResyncNeeded = this.needsResync;
         await this.runCommand(next).then(next.resolve, next.reject);
-        // A probe never clears a pending resync, and its own timeout leaves one pending.
-        if (next.isProbe === true) this.needsResync = this.needsResync || wasResyncNeeded;
+        // A probe or recovery command never clears a pending resync; its own timeout leaves one pending.
+        if (isUnsynced) this.needsResync = this.needsResync || wasResyncNeeded;
       }
     } finally {
       this.isPumping = false;

@@ -51,4 +51,6 @@ export interface ModemInfo {
   readonly networkTime: string | null;
   /** What could not be read, each naming the command and the reason. */
   readonly problems: readonly string[];
+  /** Optional reads the firmware refused (`+CEREG?` on a 2G module, `+CESQ`, a serving-cell query). */
+  readonly unsupported: readonly string[];
 }

@@ -162,7 +162,8 @@ export class Modem implements AtChannel {
   async recover(reason: string): Promise<RecoveryRung> {
     this.log.warn({ reason }, 'modem.recovering');
     for (;;) {
-      const plan = planRecovery(this.recovery, this.nowMs(), this.config.recovery);
+      const isPortGone = this.engine === null || !this.engine.isOpen;
+      const plan = planRecovery(this.recovery, this.nowMs(), this.config.recovery, isPortGone);
       if (plan.kind === 'give-up') {
         this.log.error({ reason: plan.reason }, 'modem.gave-up');
         throw new ZtgwError('MODEM_GAVE_UP', `${plan.reason} (first cause: ${reason})`, { path: this.path });
@@ -195,14 +196,18 @@ export class Modem implements AtChannel {
         return engine?.isOpen === true && (await this.probe()) && (await engine.resync());
       }
       case 'cfun-cycle': {
-        await this.send('AT+CFUN=0');
-        await this.send('AT+CFUN=1');
+        await this.send('AT+CFUN=0', { skipResync: true });
+        await this.send('AT+CFUN=1', { skipResync: true });
         if (this.traits.cfunSettleMs > 0)
           await sleep(this.traits.cfunSettleMs, undefined, { signal: this.signal });
         return this.reconfigureIfAlive();
       }
       case 'vendor-reset': {
-        await this.shim.reset(this);
+        const unsynced: AtChannel = { send: (c, o) => this.send(c, { ...o, skipResync: true }) };
+        await this.shim.reset(unsynced).catch((err: unknown) => {
+          // A modem that does not answer the reset may still have taken it: reopen and see.
+          if (!isStuck(err)) throw err;
+        });
         await this.closeEngine();
         return this.reopen(this.traits.resetRecoverMs + PORT_RETURN_MARGIN_MS);
       }

@@ -53,10 +53,19 @@ export type RecoveryPlan =
 
 const HOUR_MS = 3_600_000;
 
-/** What to do next after `state.failedRungs` failures. */
-export function planRecovery(state: RecoveryState, nowMs: number, cfg: RecoveryConfig): RecoveryPlan {
+/**
+ * What to do next after `state.failedRungs` failures. When the port itself is gone (USB unplug, modem
+ * re-enumerating), the rungs that talk to the modem are skipped: reopening is the first that can help.
+ */
+export function planRecovery(
+  state: RecoveryState,
+  nowMs: number,
+  cfg: RecoveryConfig,
+  isPortGone = false,
+): RecoveryPlan {
   const ladder = cfg.hasPowerCycle ? LADDER : LADDER.filter((r) => r !== 'power-cycle');
-  const rung = ladder[state.failedRungs];
+  const reopenAt = ladder.indexOf('reopen-port');
+  const rung = ladder[isPortGone ? Math.max(state.failedRungs, reopenAt) : state.failedRungs];
   if (rung === undefined) {
     return {
       kind: 'give-up',

@@ -132,4 +132,10 @@ test('quectel-rm5xx-c5greg: RM500Q resolves has5gReg true, EC25 and BG96 keep fa
   assert.is(resolveTraits(quectelShim, BG96).traits.has5gReg, false);
 });
 
+test('quectel-bg9x-act8-catm: BG96 reads <AcT> 8 as Cat-M1; EC25 keeps the 27.007 meaning', () => {
+  assert.is(resolveTraits(quectelShim, BG96).traits.isAct8CatM, true);
+  assert.is(resolveTraits(quectelShim, { ...BG96, model: 'BG95-M3' }).traits.isAct8CatM, true);
+  assert.is(resolveTraits(quectelShim, EC25).traits.isAct8CatM, false);
+});
+
 test.run();

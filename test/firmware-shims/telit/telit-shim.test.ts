@@ -88,4 +88,10 @@ test('telit dialect: #QSS: and #PSNT: URCs, no extra finals', () => {
   assert.equal(telitShim.finals, []);
 });
 
+test('telit-me910-act8-catm: ME910C1 reads <AcT> 8 as Cat-M1; LE910 does not', () => {
+  const me910 = { manufacturer: 'Telit', model: 'ME910C1-E2', revision: 'M0B.660006' };
+  assert.is(resolveTraits(telitShim, me910).traits.isAct8CatM, true);
+  assert.is(resolveTraits(telitShim, { ...me910, model: 'LE910C1-EU' }).traits.isAct8CatM, false);
+});
+
 test.run();

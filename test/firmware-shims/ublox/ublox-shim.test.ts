@@ -163,4 +163,10 @@ test('ublox dialect: socket and PSD URCs', () => {
   assert.equal(ubloxShim.finals, []);
 });
 
+test('ublox-sara-r410m-act8-catm: R410M-02B reads <AcT> 8 as Cat-M1; R5 and R410M-52B do not', () => {
+  assert.is(resolveTraits(ubloxShim, R410M).traits.isAct8CatM, true);
+  assert.is(resolveTraits(ubloxShim, R510).traits.isAct8CatM, false);
+  assert.is(resolveTraits(ubloxShim, { ...R410M, model: 'SARA-R410M-52B' }).traits.isAct8CatM, false);
+});
+
 test.run();

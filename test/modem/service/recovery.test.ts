@@ -88,4 +88,14 @@ test('resets older than an hour do not count; reprobe and reopen are not resets'
   assert.equal(s2.resetTimesMs, [now]);
 });
 
+test('a port that is gone skips to reopening it, and the ladder still ends', () => {
+  const p = planRecovery(FRESH_RECOVERY, 0, DEFAULT_RECOVERY, true);
+  assert.ok(p.kind === 'run' && p.rung === 'reopen-port' && p.delayMs === 0);
+  const after = recordRecovery(FRESH_RECOVERY, 'reopen-port', false, 0);
+  const p2 = planRecovery(after, 0, DEFAULT_RECOVERY, true);
+  assert.ok(p2.kind === 'run' && p2.rung === 'reopen-port' && p2.delayMs === 1000);
+  const spent = { failedRungs: 4, resetTimesMs: [] };
+  assert.is(planRecovery(spent, 0, DEFAULT_RECOVERY, true).kind, 'give-up');
+});
+
 test.run();
