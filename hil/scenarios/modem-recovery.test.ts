@@ -3,6 +3,9 @@
  * reply after a timeout, a port that vanishes and comes back under another name, a reboot in the
  * middle of a read, and a modem that never comes back.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { AtEngine } from '../../modem/engine/at-engine.js';
@@ -126,6 +129,39 @@ test('a modem that never answers again: the ladder climbs every rung and gives u
       assert.ok(Date.now() - started < 60_000);
       // The vendor reset rung really sent the Quectel reset.
       assert.ok(sim.received.some((r) => r.command === 'AT+CFUN=1,1'));
+    } finally {
+      await modem.stop();
+    }
+  });
+});
+
+test('the power-cycle hook runs at the top of the ladder and brings the modem back', async () => {
+  if (env.realModemPath !== null) return;
+  await withSim('quectel-ec25', {}, async (sim) => {
+    const marker = join(sim.agentPath, '..', 'power-cycled');
+    const modem = new Modem(
+      {
+        ...QUICK,
+        path: sim.agentPath,
+        recovery: { ...QUICK.recovery, hasPowerCycle: true },
+        powerCycleCommand: ['sh', '-c', `date +%s%N > '${marker}'`],
+      },
+      { log: silentLogger() },
+    );
+    await modem.start(new AbortController().signal);
+    try {
+      sim.setFault('silence', {});
+      // The "GPIO" brings the modem back: when the hook has run, the silence ends.
+      const watcher = (async () => {
+        for (let i = 0; i < 600 && !existsSync(marker); i++) await sleep(100);
+        sim.clearFault('silence');
+      })();
+      const rung = await modem.recover('test: silent until power-cycled');
+      await watcher;
+      assert.is(rung, 'power-cycle');
+      assert.ok(existsSync(marker));
+      const info = await readModemInfo(modem);
+      assert.is(info.imei, EC25?.initialState.identity.imei);
     } finally {
       await modem.stop();
     }

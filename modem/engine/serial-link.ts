@@ -84,8 +84,32 @@ export async function openSerialLink(path: string, opts: OpenOptions = {}): Prom
     }
     throw new ZtgwError('SERIAL_IO', `cannot open ${path}: ${msg}`, { path }, { cause: err });
   });
+  // flock keeps out programs that lock; ModemManager and terminal programs often do not.
+  const grabbers = (await findHolders(path)).filter((h) => PORT_GRABBERS.has(h.command));
+  if (grabbers.length > 0) {
+    await new Promise<void>((resolve) => port.close(() => resolve()));
+    throw new ZtgwError(
+      'SERIAL_BUSY',
+      `port busy: ${path} is also open in ${describeHolders(grabbers)}; two programs on one AT port steal each ` +
+        `other's answers${grabbers.some((h) => h.command === 'ModemManager') ? ' (stop ModemManager or set ID_MM_DEVICE_IGNORE=1 for this port in udev)' : ''}`,
+      { path, holders: grabbers.map((h) => ({ pid: h.pid, command: h.command })) },
+    );
+  }
   return wrap(path, port);
 }
+
+/**
+ * Programs known to talk AT on ports they hold without taking the lock. Anything else holding the
+ * port (a PTY's socat, a logger) is left alone.
+ */
+export const PORT_GRABBERS: ReadonlySet<string> = new Set([
+  'ModemManager',
+  'minicom',
+  'picocom',
+  'screen',
+  'gpsd',
+  'cu',
+]);
 
 function wrap(path: string, port: SerialPort): SerialLink {
   let closeErr: Error | null = null;

@@ -226,13 +226,13 @@ test('quirks: ids unique, vendor-prefixed, owned by their shim, sourced, regexps
       assert.not.ok(q.revisions?.global || q.revisions?.sticky, q.id);
     }
   }
-  assert.is(seen.size, 15);
+  assert.is(seen.size, 18);
 });
 
 test('resolveTraits: no matching quirk leaves the family traits', () => {
   const telit = shimById('telit');
   assert.equal(
-    resolveTraits(telit, { manufacturer: 'Telit', model: 'ME910C1-WW', revision: null }).traits,
+    resolveTraits(telit, { manufacturer: 'Telit', model: 'LE910C4-NF', revision: null }).traits,
     telit.traits,
   );
 });

@@ -107,7 +107,7 @@ test('quectel-ec25-ctzu3-localtime: listed for EC25 and EG25, not for BG96; no t
 test('quectel-bg96-qeng-cat-rat-names: BG96 "CAT-M" reads as cat-m, like BG95 "eMTC"', () => {
   assert.equal(
     resolveTraits(quectelShim, BG96).quirks.map((q) => q.id),
-    ['quectel-bg96-qeng-cat-rat-names'],
+    ['quectel-bg96-qeng-cat-rat-names', 'quectel-bg9x-act8-catm'],
   );
   const bg96 = parseQengServingCell([
     '+QENG: "servingcell","CONNECT","CAT-M","FDD",262,03,2FAA03,187,6200,20,3,3,2AFB,-105,-11,-76,10,-',
