@@ -18,9 +18,14 @@ export const DEFAULT_MAX_LINE_BYTES = 4096;
 const CR = 0x0d;
 const LF = 0x0a;
 const decoder = new TextDecoder('utf-8', { fatal: false });
+/** Any byte that is not printable ASCII or TAB, read as latin1. */
+const NOT_PLAIN = /[^\t\x20-\x7e]/;
 
 /** Decodes one line's bytes, drops C0 control characters except TAB, and DEL; trims white space. */
 export function decodeLine(bytes: Uint8Array): string {
+  // Most modem output is printable ASCII: read it as latin1 and check it with one native scan.
+  const latin1 = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
+  if (!NOT_PLAIN.test(latin1)) return latin1.trim();
   let out = '';
   for (const ch of decoder.decode(bytes)) {
     const c = ch.charCodeAt(0);
@@ -45,18 +50,26 @@ export class LineFramer {
    */
   push(chunk: Uint8Array, isPromptExpected = false): FrameToken[] {
     const out: FrameToken[] = [];
-    const buf = this.pending.length === 0 ? Buffer.from(chunk) : Buffer.concat([this.pending, chunk]);
+    // A view of the chunk, not a copy; only the unterminated rest is copied and kept.
+    const buf =
+      this.pending.length === 0
+        ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length)
+        : Buffer.concat([this.pending, chunk]);
+    const max = this.maxLineBytes;
     let start = 0;
-    for (let i = 0; i < buf.length; i++) {
-      const b = buf[i];
-      if (b === CR || b === LF) {
-        this.emitLine(buf.subarray(start, i), out);
-        start = i + 1;
-      } else if (i - start >= this.maxLineBytes) {
-        this.emitLine(buf.subarray(start, i), out);
-        start = i;
-      }
+    // Native scans for the next CR and LF; each position is looked up again only once passed.
+    let cr = buf.indexOf(CR, 0);
+    let lf = buf.indexOf(LF, 0);
+    for (;;) {
+      if (cr !== -1 && cr < start) cr = buf.indexOf(CR, start);
+      if (lf !== -1 && lf < start) lf = buf.indexOf(LF, start);
+      const end = cr === -1 ? lf : lf === -1 ? cr : Math.min(cr, lf);
+      if (end === -1) break;
+      for (; end - start > max; start += max) this.emitLine(buf.subarray(start, start + max), out);
+      this.emitLine(buf.subarray(start, end), out);
+      start = end + 1;
     }
+    for (; buf.length - start > max; start += max) this.emitLine(buf.subarray(start, start + max), out);
     this.pending = Buffer.from(buf.subarray(start));
     if (isPromptExpected && this.isPrompt(this.pending)) {
       this.pending = Buffer.alloc(0);
