@@ -2,11 +2,14 @@
  * The `ztgw` executable: dispatches to the CLI commands. The only place that calls process.exit.
  */
 import { isZtgwError } from '../modem/errors.js';
+import { ENROLL_USAGE, OPS_CA_USAGE, runEnrollCommand, runOpsCaCommand } from './cli/identity-commands.js';
 import { MODEM_USAGE, runModemCommand } from './cli/modem-commands.js';
 
 const USAGE = `ztgw — zero-trust connectivity agent for cellular IoT gateways
 
-${MODEM_USAGE}`;
+${MODEM_USAGE}
+${ENROLL_USAGE}
+${OPS_CA_USAGE}`;
 
 async function main(argv: readonly string[]): Promise<number> {
   const ac = new AbortController();
@@ -23,6 +26,12 @@ async function main(argv: readonly string[]): Promise<number> {
     switch (cmd) {
       case 'modem':
         return await runModemCommand(rest, io);
+      case 'enroll':
+        return await runEnrollCommand(rest, io);
+      case 'ops':
+        if (rest[0] === 'ca') return await runOpsCaCommand(rest.slice(1), io);
+        io.err(`ztgw: unknown ops command ${JSON.stringify(rest[0] ?? '')}\n${OPS_CA_USAGE}`);
+        return 2;
       case undefined:
       case 'help':
       case '--help':
