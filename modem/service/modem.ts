@@ -193,7 +193,10 @@ export class Modem implements AtChannel {
     switch (rung) {
       case 'reprobe': {
         const engine = this.engine;
-        return engine?.isOpen === true && (await this.probe()) && (await engine.resync());
+        if (engine?.isOpen !== true || !(await this.probe()) || !(await engine.resync())) return false;
+        // A modem that stopped answering may have rebooted: echo back on, CMEE and URC modes reset.
+        await this.configure();
+        return true;
       }
       case 'cfun-cycle': {
         await this.send('AT+CFUN=0', { skipResync: true });
