@@ -1,0 +1,88 @@
+/**
+ * Every default and every range of the bootstrap config, in one place. types.ts documents each field
+ * and quotes these figures; validate-*.ts enforce them.
+ */
+import type {
+  ClockConfig,
+  ExposureConfig,
+  IdentityConfig,
+  LogConfig,
+  PathsConfig,
+  UplinkConfig,
+} from './types.js';
+
+/** Where the bootstrap config lives unless `--config` or `ZTGW_CONFIG` says otherwise. */
+export const DEFAULT_CONFIG_PATH = '/etc/ztgw/agent.json';
+
+/** Config files larger than this are refused before parsing, in bytes (1 MiB). */
+export const MAX_CONFIG_FILE_BYTES = 1_048_576;
+
+export const UPLINK_DEFAULTS = {
+  keepaliveS: 45,
+  connectTimeoutMs: 30_000,
+  backoffBaseMs: 1000,
+  backoffMaxMs: 300_000,
+  publishTimeoutMs: 20_000,
+  stableAfterMs: 60_000,
+  tlsMinVersion: 'TLSv1.2',
+  useSystemCa: false,
+} as const satisfies Partial<UplinkConfig>;
+
+export const MODEM_DEFAULTS = { baudRate: 115_200 } as const;
+
+export const IDENTITY_DEFAULTS = {
+  keysDir: '/var/lib/ztgw/keys',
+  onSimMismatch: 'refuse',
+} as const satisfies IdentityConfig;
+
+export const CLOCK_DEFAULTS = {
+  mayStepClock: false,
+  maxNetworkTimeAgeMs: 86_400_000,
+} as const satisfies ClockConfig;
+
+export const PATHS_DEFAULTS = {
+  stateDir: '/var/lib/ztgw',
+  controlSocket: '/run/ztgw/control.sock',
+} as const satisfies PathsConfig;
+
+export const EXPOSURE_DEFAULTS: ExposureConfig = {
+  wanInterfaces: ['wwan*', 'ppp*', 'rmnet*'],
+  lanInterfaces: [],
+};
+
+export const LOG_DEFAULTS = { level: 'info' } as const satisfies LogConfig;
+
+/** Inclusive integer ranges, by field path. */
+export const RANGES = {
+  'uplink.brokers': { min: 1, max: 8 },
+  'uplink.keepaliveS': { min: 10, max: 1200 },
+  'uplink.connectTimeoutMs': { min: 1000, max: 120_000 },
+  'uplink.backoffBaseMs': { min: 10, max: 60_000 },
+  'uplink.backoffMaxMs': { min: 10, max: 3_600_000 },
+  'uplink.publishTimeoutMs': { min: 100, max: 600_000 },
+  'uplink.stableAfterMs': { min: 0, max: 3_600_000 },
+  'modem.powerCycleCommand': { min: 1, max: 32 },
+  'clock.maxNetworkTimeAgeMs': { min: 60_000, max: 2_592_000_000 },
+  'exposure.wanInterfaces': { min: 1, max: 32 },
+  'exposure.lanInterfaces': { min: 0, max: 32 },
+  listeners: { min: 0, max: 32 },
+  'listeners.port': { min: 1, max: 65_535 },
+  operatorKeys: { min: 1, max: 16 },
+} as const;
+
+/** Baud rates a modem AT port is configured with. */
+export const BAUD_RATES: readonly number[] = [
+  9600, 19_200, 38_400, 57_600, 115_200, 230_400, 460_800, 921_600,
+];
+
+/** sun_path is 108 bytes on Linux, one of them the terminating NUL. */
+export const MAX_UNIX_SOCKET_PATH_BYTES = 107;
+
+/** Linux IFNAMSIZ is 16 including the NUL. */
+export const MAX_INTERFACE_NAME_CHARS = 15;
+
+/** 3GPP TS 23.003 §9.1: an APN is at most 100 octets. */
+export const MAX_APN_CHARS = 100;
+
+/** An Ed25519 public key is 32 bytes (RFC 8032 §5.1.5). */
+export const ED25519_PUBLIC_KEY_BYTES = 32;
