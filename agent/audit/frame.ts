@@ -1,0 +1,197 @@
+/**
+ * Segment file framing, pure. A segment is a header followed by frames:
+ *
+ *   header  "ZTGWAUD" 0x01                         8 bytes
+ *   frame   u32 BE payload length | u32 BE CRC-32 | payload (one record, deterministic CBOR)
+ *
+ * CRC-32 is the IEEE 802.3 polynomial as in zlib (`node:zlib` crc32). The scan tells a torn tail
+ * (the end of the newest segment: a partial frame, or a last frame whose CRC fails, with nothing
+ * valid after it) from corruption (a bad frame followed by a valid one, or any bad frame in an
+ * older, already sealed segment). A tail is what a crash leaves; corruption is not.
+ */
+import { crc32 } from 'node:zlib';
+
+export const SEGMENT_MAGIC: Uint8Array = Uint8Array.from([0x5a, 0x54, 0x47, 0x57, 0x41, 0x55, 0x44, 0x01]);
+export const SEGMENT_HEADER_BYTES = SEGMENT_MAGIC.length;
+export const FRAME_HEADER_BYTES = 8;
+
+/** Frames one payload. */
+export function encodeFrame(payload: Uint8Array): Uint8Array {
+  const out = new Uint8Array(FRAME_HEADER_BYTES + payload.length);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, payload.length);
+  view.setUint32(4, crc32(payload));
+  out.set(payload, FRAME_HEADER_BYTES);
+  return out;
+}
+
+export interface ScannedFrame {
+  /** Offset of the frame header in the segment. */
+  readonly offset: number;
+  readonly payload: Uint8Array;
+}
+
+/** The end of a segment that a crash left half written. */
+export interface TornTail {
+  /** Where the good part ends (the file is cut here). */
+  readonly offset: number;
+  readonly lostBytes: number;
+  /** Frames started in the lost bytes (at least 1 when bytes were lost). */
+  readonly lostFrames: number;
+  readonly why: string;
+}
+
+export interface SegmentCorruption {
+  readonly kind: 'bad-header' | 'bad-crc' | 'bad-length' | 'partial';
+  readonly offset: number;
+  /** Index of the bad frame in the segment. */
+  readonly frameIndex: number;
+  readonly why: string;
+}
+
+export interface SegmentScan {
+  readonly frames: readonly ScannedFrame[];
+  /** End of the last good frame (or of the header). */
+  readonly goodBytes: number;
+  readonly tail: TornTail | null;
+  readonly corruption: SegmentCorruption | null;
+}
+
+interface FrameCheck {
+  readonly status: 'ok' | 'partial' | 'bad-length' | 'bad-crc';
+  readonly end: number;
+}
+
+function checkFrame(bytes: Uint8Array, offset: number, maxPayloadBytes: number): FrameCheck {
+  if (bytes.length - offset < FRAME_HEADER_BYTES) return { status: 'partial', end: bytes.length };
+  const view = new DataView(bytes.buffer, bytes.byteOffset + offset, FRAME_HEADER_BYTES);
+  const len = view.getUint32(0);
+  if (len === 0 || len > maxPayloadBytes) return { status: 'bad-length', end: bytes.length };
+  const end = offset + FRAME_HEADER_BYTES + len;
+  if (end > bytes.length) return { status: 'partial', end: bytes.length };
+  const crc = view.getUint32(4);
+  const ok = crc32(bytes.subarray(offset + FRAME_HEADER_BYTES, end)) === crc;
+  return { status: ok ? 'ok' : 'bad-crc', end };
+}
+
+const WHY: Record<Exclude<FrameCheck['status'], 'ok'>, string> = {
+  partial: 'partial frame',
+  'bad-length': 'frame length out of range',
+  'bad-crc': 'CRC mismatch',
+};
+
+/**
+ * Scans one segment. `isNewest` says whether a bad end may be a torn tail (only the segment being
+ * written can have one). `maxPayloadBytes` bounds a frame; a longer length field is damage.
+ */
+export function scanSegment(bytes: Uint8Array, isNewest: boolean, maxPayloadBytes: number): SegmentScan {
+  const frames: ScannedFrame[] = [];
+  if (bytes.length < SEGMENT_HEADER_BYTES) {
+    // An empty file, or a header cut short: only the newest segment can be caught mid-creation.
+    const isPrefix = Buffer.compare(bytes, SEGMENT_MAGIC.subarray(0, bytes.length)) === 0;
+    if (isNewest && isPrefix) {
+      const tail =
+        bytes.length === 0
+          ? null
+          : { offset: 0, lostBytes: bytes.length, lostFrames: 0, why: 'partial segment header' };
+      return { frames, goodBytes: 0, tail, corruption: null };
+    }
+    return {
+      frames,
+      goodBytes: 0,
+      tail: null,
+      corruption: { kind: 'bad-header', offset: 0, frameIndex: -1, why: 'short segment header' },
+    };
+  }
+  if (Buffer.compare(bytes.subarray(0, SEGMENT_HEADER_BYTES), SEGMENT_MAGIC) !== 0) {
+    return {
+      frames,
+      goodBytes: 0,
+      tail: null,
+      corruption: {
+        kind: 'bad-header',
+        offset: 0,
+        frameIndex: -1,
+        why: 'not a ztgw audit segment (bad header)',
+      },
+    };
+  }
+  let offset = SEGMENT_HEADER_BYTES;
+  while (offset < bytes.length) {
+    const c = checkFrame(bytes, offset, maxPayloadBytes);
+    if (c.status === 'ok') {
+      frames.push({ offset, payload: bytes.subarray(offset + FRAME_HEADER_BYTES, c.end) });
+      offset = c.end;
+      continue;
+    }
+    const why = `${WHY[c.status]} at offset ${offset}`;
+    const after =
+      c.status === 'bad-crc' ? findValidAfter(bytes, c.end, maxPayloadBytes) : { valid: false, frames: 0 };
+    if (isNewest && !after.valid) {
+      return {
+        frames,
+        goodBytes: offset,
+        tail: { offset, lostBytes: bytes.length - offset, lostFrames: 1 + after.frames, why },
+        corruption: null,
+      };
+    }
+    return {
+      frames,
+      goodBytes: offset,
+      tail: null,
+      corruption: { kind: c.status, offset, frameIndex: frames.length, why },
+    };
+  }
+  return { frames, goodBytes: offset, tail: null, corruption: null };
+}
+
+/** Walks the frame headers after a bad frame: is any later frame intact (so the damage is inside)? */
+function findValidAfter(
+  bytes: Uint8Array,
+  from: number,
+  maxPayloadBytes: number,
+): { valid: boolean; frames: number } {
+  let offset = from;
+  let frames = 0;
+  while (offset < bytes.length) {
+    const c = checkFrame(bytes, offset, maxPayloadBytes);
+    if (c.status === 'ok') return { valid: true, frames };
+    frames++;
+    if (c.status !== 'bad-crc') break;
+    offset = c.end;
+  }
+  return { valid: false, frames };
+}
+
+/**
+ * The complete, intact frames at the start of `bytes` (a slice that begins on a frame boundary):
+ * returns them, where they stop, and the header-declared size of the next frame when it is
+ * incomplete (so a reader can fetch exactly that much). A bad frame stops the walk with a reason.
+ */
+export function readFrames(
+  bytes: Uint8Array,
+  maxPayloadBytes: number,
+): { frames: ScannedFrame[]; endBytes: number; nextFrameBytes: number | null; bad: string | null } {
+  const frames: ScannedFrame[] = [];
+  let offset = 0;
+  while (offset < bytes.length) {
+    const c = checkFrame(bytes, offset, maxPayloadBytes);
+    if (c.status === 'ok') {
+      frames.push({ offset, payload: bytes.subarray(offset + FRAME_HEADER_BYTES, c.end) });
+      offset = c.end;
+      continue;
+    }
+    if (c.status === 'partial') {
+      const hasHeader = bytes.length - offset >= FRAME_HEADER_BYTES;
+      const len = hasHeader ? new DataView(bytes.buffer, bytes.byteOffset + offset, 4).getUint32(0) : null;
+      return {
+        frames,
+        endBytes: offset,
+        nextFrameBytes: len === null ? null : FRAME_HEADER_BYTES + len,
+        bad: null,
+      };
+    }
+    return { frames, endBytes: offset, nextFrameBytes: null, bad: `${WHY[c.status]} at offset ${offset}` };
+  }
+  return { frames, endBytes: offset, nextFrameBytes: null, bad: null };
+}

@@ -1,0 +1,111 @@
+/**
+ * Group commit: appends queue up for at most `groupCommitMs` (or until `maxRecords` wait), then go
+ * to disk in one write and one fsync per touched segment; whatever arrives during an fsync forms the
+ * next batch at once. Each append's promise resolves when its batch is durable.
+ *
+ *   enqueue ─▶ pending ──(timer | full)──▶ writer.write(batch, evictions) ──▶ resolve each
+ *                 ▲                                  │ meanwhile: new pending
+ *                 └──────────────────────────────────┘ loop until empty
+ */
+import type { SegmentWriter } from './segment-writer.js';
+
+export interface GroupCommitOptions {
+  /** Longest wait for companions, ms. */
+  readonly groupCommitMs: number;
+  /** Write at once when this many wait. */
+  readonly maxRecords: number;
+}
+
+export interface Queued<M> {
+  readonly num: number;
+  readonly frame: Uint8Array;
+  readonly meta: M;
+}
+
+export interface GroupCommit<M> {
+  /** Queues one frame for segment `num`; resolves once it is durable. */
+  enqueue(item: Queued<M>): Promise<void>;
+  /** Queues segment files to unlink before the next batch is written. */
+  evict(nums: readonly number[]): void;
+  /** Writes everything queued now and waits for it (for close). */
+  drain(): Promise<void>;
+}
+
+interface Waiting<M> extends Queued<M> {
+  readonly resolve: () => void;
+  readonly reject: (err: unknown) => void;
+}
+
+/**
+ * `onDurable` is told each written batch's items in order (before their promises resolve);
+ * `onFail` once, on the first write error, after which every queued and later item is rejected.
+ */
+export function createGroupCommit<M>(
+  writer: SegmentWriter,
+  opts: GroupCommitOptions,
+  onDurable: (items: readonly Queued<M>[]) => void,
+  onFail: (err: unknown) => void,
+): GroupCommit<M> {
+  let pending: Waiting<M>[] = [];
+  let evictions: number[] = [];
+  let timer: NodeJS.Timeout | null = null;
+  let isRunning = false;
+  let runDone: Promise<void> = Promise.resolve();
+  let failure: unknown = null;
+
+  const run = async (): Promise<void> => {
+    isRunning = true;
+    while (pending.length > 0 || evictions.length > 0) {
+      const batch = pending;
+      const evict = evictions;
+      pending = [];
+      evictions = [];
+      const groups: { num: number; frames: Uint8Array[] }[] = [];
+      for (const p of batch) {
+        const g = groups.at(-1);
+        if (g !== undefined && g.num === p.num) g.frames.push(p.frame);
+        else groups.push({ num: p.num, frames: [p.frame] });
+      }
+      try {
+        await writer.write(groups, evict);
+      } catch (err) {
+        failure = err;
+        onFail(err);
+        for (const p of [...batch, ...pending]) p.reject(err);
+        pending = [];
+        break;
+      }
+      onDurable(batch);
+      for (const p of batch) p.resolve();
+    }
+    // Cleared synchronously with the loop's last check, so an enqueue right after starts a new run.
+    isRunning = false;
+  };
+
+  const start = (): void => {
+    if (timer !== null) clearTimeout(timer);
+    timer = null;
+    if (!isRunning) runDone = run();
+  };
+
+  return {
+    enqueue(item) {
+      if (failure !== null) return Promise.reject(failure);
+      const done = new Promise<void>((resolve, reject) => pending.push({ ...item, resolve, reject }));
+      // While a batch is being written, the loop picks this up when it returns.
+      if (!isRunning) {
+        if (pending.length >= opts.maxRecords) start();
+        else timer ??= setTimeout(start, opts.groupCommitMs);
+      }
+      return done;
+    },
+    evict(nums) {
+      evictions.push(...nums);
+    },
+    async drain() {
+      await runDone;
+      if (pending.length > 0 || evictions.length > 0) start();
+      await runDone;
+    },
+  };
+}
