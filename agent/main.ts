@@ -2,14 +2,20 @@
  * The `ztgw` executable: dispatches to the CLI commands. The only place that calls process.exit.
  */
 import { isZtgwError } from '../modem/errors.js';
+import { AUDIT_USAGE, runAuditCommand } from './cli/audit-commands.js';
 import { ENROLL_USAGE, OPS_CA_USAGE, runEnrollCommand, runOpsCaCommand } from './cli/identity-commands.js';
 import { MODEM_USAGE, runModemCommand } from './cli/modem-commands.js';
+import { OPS_SIGNER_USAGE, runOpsSignerCommand } from './cli/ops-signer.js';
+import { RUN_USAGE, runCertCommand, runRunCommand, runStatusCommand } from './cli/run-commands.js';
 
 const USAGE = `ztgw — zero-trust connectivity agent for cellular IoT gateways
 
+${RUN_USAGE}
 ${MODEM_USAGE}
 ${ENROLL_USAGE}
-${OPS_CA_USAGE}`;
+${OPS_CA_USAGE}
+${OPS_SIGNER_USAGE}
+${AUDIT_USAGE}`;
 
 async function main(argv: readonly string[]): Promise<number> {
   const ac = new AbortController();
@@ -24,12 +30,21 @@ async function main(argv: readonly string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   try {
     switch (cmd) {
+      case 'run':
+        return await runRunCommand(rest, io);
+      case 'status':
+        return await runStatusCommand(rest, io);
+      case 'cert':
+        return await runCertCommand(rest, io);
+      case 'audit':
+        return await runAuditCommand(rest, io);
       case 'modem':
         return await runModemCommand(rest, io);
       case 'enroll':
         return await runEnrollCommand(rest, io);
       case 'ops':
         if (rest[0] === 'ca') return await runOpsCaCommand(rest.slice(1), io);
+        if (rest[0] === 'signer') return await runOpsSignerCommand(rest.slice(1), io);
         io.err(`ztgw: unknown ops command ${JSON.stringify(rest[0] ?? '')}\n${OPS_CA_USAGE}`);
         return 2;
       case undefined:

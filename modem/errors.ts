@@ -36,6 +36,7 @@ export const ERROR_CODES = [
   'IDENTITY_SIM_MISMATCH',
   'IDENTITY_MODEM_MISMATCH',
   'IDENTITY_CSR',
+  'IDENTITY_UNREADABLE',
   'CA_INVALID',
   // uplink: the one outbound MQTT session
   'UPLINK_TLS',

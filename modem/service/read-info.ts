@@ -268,3 +268,28 @@ export async function readModemInfo(m: Modem): Promise<ModemInfo> {
     unsupported: notes.unsupported,
   };
 }
+
+/** The identity the certificate binds: IMEI and ICCID, read fresh (before every uplink connect). */
+export async function readLiveIdentity(m: Modem): Promise<{
+  readonly imei: string | null;
+  readonly iccid: string | null;
+  readonly sim: SimState;
+  readonly notes: ReadNotes;
+}> {
+  const notes = newNotes();
+  const imei = parsed(notes, 'AT+CGSN', await tryLines(m, notes, 'AT+CGSN'), parseCgsn);
+  const sim = await readSimState(m, notes);
+  const iccid =
+    sim === 'absent'
+      ? null
+      : await m
+          .withRecovery('ICCID', () => m.shim.readIccid(m))
+          .then(
+            (r) => (r.ok ? r.value.iccid : null),
+            (err: unknown) => {
+              noteFailure(notes, 'ICCID', err, false);
+              return null;
+            },
+          );
+  return { imei: imei?.imei ?? null, iccid, sim, notes };
+}

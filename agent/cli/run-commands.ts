@@ -1,0 +1,125 @@
+/**
+ * `ztgw run` (the daemon) and `ztgw status` (asks it over the control socket).
+ */
+
+import type { JsonValue } from '../../modem/errors.js';
+import { createLogger } from '../../modem/log.js';
+import { PATHS_DEFAULTS } from '../config/defaults.js';
+import { loadConfig } from '../config/index.js';
+import { requestControl } from '../control/control-server.js';
+import { Agent, untilAborted } from '../daemon/agent.js';
+import { labClock, systemClock } from '../daemon/agent-clock.js';
+import { intFlag, parseArgs, usageError } from './args.js';
+import type { CliIo } from './modem-commands.js';
+
+export const RUN_USAGE = `usage:
+  ztgw run    [--config FILE] [--<section>-<field> VALUE …] [--clock-start ISO] [--state-refresh-ms N]
+    the daemon; the config is validated first and every problem is listed with its field
+    --clock-start starts the agent's own clock at ISO (lab use: TLS still uses the system clock)
+  ztgw status [--socket PATH | --config FILE] [--json]
+  ztgw cert rotate [--socket PATH | --config FILE]   rotate the device certificate now (through the daemon)`;
+
+export async function runRunCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  const loaded = await loadConfig({ argv });
+  const args = parseArgs(loaded.rest, { values: ['clock-start', 'state-refresh-ms'], booleans: [] });
+  if (args.positionals.length > 0)
+    throw usageError(`ztgw run takes no arguments, got ${args.positionals.join(' ')}`);
+  const start = args.values.get('clock-start');
+  let clock = systemClock();
+  if (start !== undefined) {
+    const ms = Date.parse(start);
+    if (Number.isNaN(ms))
+      throw usageError(`--clock-start must be an ISO 8601 time, got ${JSON.stringify(start)}`);
+    clock = labClock(ms);
+  }
+  const log = createLogger({
+    sink: { write: (l) => io.out(l.trimEnd()) },
+    level: loaded.config.log.level,
+    nowMs: () => clock.nowMs(),
+  });
+  const agent = new Agent({
+    config: loaded.config,
+    log,
+    clock,
+    ...(args.values.has('state-refresh-ms')
+      ? { stateRefreshMs: intFlag(args, 'state-refresh-ms', 30_000, 100, 86_400_000) }
+      : {}),
+  });
+  await agent.start(io.signal);
+  await untilAborted(io.signal);
+  await agent.stop();
+  return 0;
+}
+
+async function socketOf(values: ReadonlyMap<string, string>): Promise<string> {
+  const socket = values.get('socket');
+  if (socket !== undefined) return socket;
+  const config = values.get('config');
+  return config === undefined
+    ? PATHS_DEFAULTS.controlSocket
+    : (await loadConfig({ argv: ['--config', config] })).config.paths.controlSocket;
+}
+
+/** Bound on a rotation asked for from the CLI, in ms: the operator's answer plus the trial connect. */
+const ROTATE_TIMEOUT_MS = 15 * 60_000;
+
+export async function runCertCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (sub !== 'rotate') throw usageError(`unknown cert command ${JSON.stringify(sub ?? '')}\n${RUN_USAGE}`);
+  const args = parseArgs(rest, { values: ['socket', 'config'], booleans: [] });
+  const r = await requestControl(await socketOf(args.values), 'rotate', {}, ROTATE_TIMEOUT_MS);
+  io.out(JSON.stringify(r));
+  const outcome = r !== null && typeof r === 'object' && !Array.isArray(r) ? r['lastOutcome'] : null;
+  return outcome === 'rotated' ? 0 : 1;
+}
+
+export async function runStatusCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  const args = parseArgs(argv, { values: ['socket', 'config'], booleans: ['json'] });
+  const doc = await requestControl(await socketOf(args.values), 'status');
+  io.out(args.booleans.has('json') ? JSON.stringify(doc) : formatStatus(doc));
+  return 0;
+}
+
+const get = (v: JsonValue | undefined, ...path: string[]): JsonValue | undefined => {
+  let cur = v;
+  for (const k of path) {
+    if (cur === null || typeof cur !== 'object' || Array.isArray(cur)) return undefined;
+    cur = cur[k];
+  }
+  return cur;
+};
+const s = (v: JsonValue | undefined): string =>
+  v === null || v === undefined ? '-' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+
+function formatStatus(doc: JsonValue): string {
+  const rows: Array<[string, string]> = [
+    ['device', s(get(doc, 'deviceId'))],
+    [
+      'uplink',
+      `${s(get(doc, 'uplink', 'state'))} ${s(get(doc, 'uplink', 'broker'))} since ${s(get(doc, 'uplink', 'since'))}`,
+    ],
+    ['last error', s(get(doc, 'uplink', 'lastError', 'message'))],
+    ['identity', `${s(get(doc, 'identity', 'binding'))}: ${s(get(doc, 'identity', 'detail'))}`],
+    [
+      'certificate',
+      `expires ${s(get(doc, 'certificate', 'notAfter'))} (${s(get(doc, 'certificate', 'daysLeft'))} days) warning ${s(get(doc, 'certificate', 'warning'))}`,
+    ],
+    [
+      'clock',
+      `${get(doc, 'clock', 'isTrusted') === true ? 'trusted' : 'untrusted'} ${s(get(doc, 'clock', 'reason'))}`,
+    ],
+    [
+      'modem',
+      `${s(get(doc, 'modem', 'manufacturer'))} ${s(get(doc, 'modem', 'model'))} sim ${s(get(doc, 'modem', 'sim'))} ${s(get(doc, 'modem', 'error'))}`,
+    ],
+    [
+      'registration',
+      `${s(get(doc, 'modem', 'registration', 'state'))} ${s(get(doc, 'modem', 'registration', 'act'))} ${s(get(doc, 'modem', 'operator', 'name'))}`,
+    ],
+    [
+      'exposure',
+      `${get(doc, 'exposure', 'isExposed') === true ? 'EXPOSED' : 'not exposed'} ${s(get(doc, 'exposure', 'listeners'))}`,
+    ],
+  ];
+  return rows.map(([k, v]) => `${k.padEnd(13)} ${v}`).join('\n');
+}
