@@ -137,11 +137,12 @@ export const AUDIT_CATALOGUE = {
     severity: 'medium',
     category: 'identity',
     nis2: 'context',
-    actor: 'operator:<key id> | cli:<user>',
+    actor: 'agent | operator:<key id> | cli:<user>',
     subject: 'device',
     outcomes: OK,
-    description: 'A new SIM/modem binding was approved.',
-    reason: may('approval reference'),
+    description:
+      'The bound SIM and modem are back (actor agent), or a new binding was approved (operator, CLI).',
+    reason: may('what was found, or the approval reference'),
   },
   'cert.rotated': {
     severity: 'low',

@@ -32,6 +32,7 @@ import {
 } from '../uplink/index.js';
 import type { AgentClock } from './agent-clock.js';
 import { AlertQueue } from './alert-queue.js';
+import { type AuditTrail, openAuditTrail } from './audit-trail.js';
 import { createIdentityGuard, type IdentityGuard } from './identity-guard.js';
 import { Rotation, type RotationOptions } from './rotation.js';
 import { buildStateDoc } from './state-doc.js';
@@ -72,6 +73,7 @@ export class Agent {
   private readonly rotation: Rotation | null;
   private isTrial = false;
   private lastWarning: LifetimeWarning | null = null;
+  private audit: AuditTrail | null = null;
 
   constructor(private readonly deps: AgentDeps) {
     const { config } = deps;
@@ -86,6 +88,16 @@ export class Agent {
       modem: () => this.modem,
       alerts: this.alerts,
       log: deps.log,
+      onEvent: (name, data) => {
+        const subject = name === 'modem.replaced' ? 'modem' : name === 'sim.swapped' ? 'sim' : 'device';
+        void this.audit?.record({
+          ev: name,
+          actor: 'agent',
+          subject,
+          outcome: name === 'identity.restored' ? 'ok' : 'denied',
+          reason: String(data['detail'] ?? name),
+        });
+      },
     });
     const keys = config.identity.keysDir;
     const next = { certFile: join(keys, KEY_FILES.nextCert), keyFile: join(keys, KEY_FILES.nextKey) };
@@ -113,6 +125,24 @@ export class Agent {
           setTrial: (isTrial) => {
             this.isTrial = isTrial;
           },
+          onEvent: (name, data) => {
+            void this.audit?.record(
+              name === 'cert.rotated'
+                ? {
+                    ev: name,
+                    actor: 'agent',
+                    subject: `cert:${String(data['fingerprint'] ?? '')}`,
+                    outcome: 'ok',
+                  }
+                : {
+                    ev: name,
+                    actor: 'agent',
+                    subject: 'cert:device',
+                    outcome: 'failed',
+                    reason: String(data['reason'] ?? ''),
+                  },
+            );
+          },
           ...deps.rotation,
         })
       : null;
@@ -132,7 +162,15 @@ export class Agent {
           'rotate',
           async () => {
             if (this.rotation === null) throw new Error(ROTATION_OFF);
-            return JSON.parse(JSON.stringify(await this.rotation.rotate('operator'))) as JsonValue;
+            const r = await this.rotation.rotate('operator');
+            await this.audit?.record({
+              ev: 'admin.action',
+              actor: 'cli:control-socket',
+              subject: 'command',
+              outcome: r.lastOutcome === 'rotated' ? 'ok' : 'failed',
+              reason: 'cert rotate',
+            });
+            return JSON.parse(JSON.stringify(r)) as JsonValue;
           },
         ],
       ]),
@@ -146,6 +184,16 @@ export class Agent {
     // A rotation cut by a crash after its first rename: finish it (next.crt is next.key's, checked).
     if (keys.hasNextCert && !keys.hasNextKey) await promoteNext(this.deps.config.identity.keysDir);
     await mkdir(this.deps.config.paths.stateDir, { recursive: true, mode: 0o700 });
+    this.audit = await openAuditTrail({
+      stateDir: this.deps.config.paths.stateDir,
+      keysDir: this.deps.config.identity.keysDir,
+      deviceId: this.deps.config.deviceId,
+      uplink: this.uplink,
+      clock: this.deps.clock,
+      log: this.deps.log,
+    });
+    this.audit.watchUplink(this.uplink);
+    await this.audit.start(this.ac.signal);
     await this.alerts.load().catch((err: unknown) => this.log.error({ err }, 'alerts.unreadable'));
     await this.control.start(this.ac.signal);
     await this.startModem();
@@ -158,15 +206,30 @@ export class Agent {
     if (this.rotation === null) this.log.warn({ reason: ROTATION_OFF }, 'cert.rotation-off');
     this.loop = this.refreshLoop();
     this.log.info({ deviceId: this.deps.config.deviceId, version: AGENT_VERSION }, 'agent.start');
+    await this.audit.record({
+      ev: 'agent.start',
+      actor: 'agent',
+      subject: 'agent',
+      outcome: 'ok',
+      data: { version: AGENT_VERSION },
+    });
   }
 
   async stop(): Promise<void> {
+    await this.audit?.record({
+      ev: 'agent.stop',
+      actor: 'agent',
+      subject: 'agent',
+      outcome: 'ok',
+      reason: 'stop requested',
+    });
     this.ac.abort();
     this.wake?.();
     await this.uplink.stop();
     await this.loop?.catch(() => undefined);
     await this.modem?.stop().catch(() => undefined);
     await this.control.stop();
+    await this.audit?.stop();
     this.log.info({}, 'agent.stop');
   }
 
@@ -249,11 +312,19 @@ export class Agent {
     const life = certLifetime(cert.notBeforeMs, cert.notAfterMs, nowMs);
     if (life.warning !== this.lastWarning) {
       this.lastWarning = life.warning;
-      if (life.warning !== null)
+      if (life.warning !== null) {
         this.log.warn(
           { warning: life.warning, notAfter: new Date(cert.notAfterMs).toISOString() },
           'cert.expiring',
         );
+        void this.audit?.record({
+          ev: 'cert.expiring',
+          actor: 'agent',
+          subject: `cert:${cert.fingerprint}`,
+          outcome: 'info',
+          reason: `${life.warning}: ${Math.floor(life.remainingMs / 86_400_000)} days left`,
+        });
+      }
     }
     const r = this.rotation;
     if (r && life.isRotationDue && r.mayRetry(nowMs) && this.uplink.status().state === 'connected') {

@@ -45,7 +45,10 @@ export interface GuardDeps {
   readonly alerts: AlertQueue;
   readonly log: Logger;
   /** Security events (for the audit trail): `sim.swapped`, `modem.replaced`, `identity.restored`. */
-  readonly onEvent?: (name: string, data: Record<string, string | number | null>) => void;
+  readonly onEvent?: (
+    name: 'sim.swapped' | 'modem.replaced' | 'identity.restored',
+    data: Record<string, string | number | null>,
+  ) => void;
 }
 
 export interface IdentityGuard {

@@ -15,6 +15,8 @@ import { runCli, ZTGW } from './kit.js';
 export interface Received {
   readonly topic: string;
   readonly payload: string;
+  /** The payload as received (CBOR messages are not text). */
+  readonly bytes: Buffer;
   readonly isRetained: boolean;
 }
 
@@ -41,7 +43,7 @@ export async function watchCloud(
   const inbox: Received[] = [];
   const waiters = new Set<() => void>();
   client.on('message', (topic, payload, packet) => {
-    inbox.push({ topic, payload: payload.toString('utf8'), isRetained: packet.retain });
+    inbox.push({ topic, payload: payload.toString('utf8'), bytes: payload, isRetained: packet.retain });
     for (const w of [...waiters]) w();
   });
   await new Promise<void>((resolve, reject) => {
