@@ -9,7 +9,7 @@
 import { performance } from 'node:perf_hooks';
 import type { AtChannel, AtResponse, SendOptions } from '../at/channel.js';
 import { type CommandAction, type CommandState, startCommand, stepCommand } from '../at/command-machine.js';
-import { classifyFinal } from '../at/final.js';
+import { classifyFinal, isSuccessFinal } from '../at/final.js';
 import { LineFramer } from '../at/framer.js';
 import { nextNonce, resyncCommands, startResync, stepResync } from '../at/resync.js';
 import { type Dialect, GENERIC_DIALECT, isUrcLine } from '../at/urc.js';
@@ -70,6 +70,8 @@ interface Queued {
 }
 
 const CTRL_Z = '\x1a';
+/** Quiet time that ends a resync whose S-register read was refused, in ms. */
+const S7_REFUSED_QUIET_MS = 300;
 
 export class AtEngine implements AtChannel {
   private readonly framer = new LineFramer();
@@ -80,6 +82,8 @@ export class AtEngine implements AtChannel {
   private isClosed = false;
   private closeReason: string | null = null;
   private needsResync = false;
+  /** The firmware refused `ATS7?`: resync by quiet line + AT instead. */
+  private isS7Unsupported = false;
   private lastNonce: number | null = null;
   private dialect: Dialect = GENERIC_DIALECT;
   private readonly urcListeners = new Set<(line: string) => void>();
@@ -361,7 +365,12 @@ export class AtEngine implements AtChannel {
       this.emitUrc(text);
       return;
     }
-    if (classifyFinal(text, this.dialect.finals)) run.sawFinal = true;
+    const final = classifyFinal(text, this.dialect.finals);
+    if (final) {
+      run.sawFinal = true;
+      if (isSuccessFinal(final.kind)) run.okFinals++;
+      else run.errorFinals++;
+    }
     const step = stepResync(run.state, text, this.dialect);
     run.state = step.state;
     if (step.outcome === 'synced') run.isSynced = true;
@@ -380,18 +389,28 @@ export class AtEngine implements AtChannel {
       state: startResync(nonce),
       sawFinal: false,
       isSynced: false,
+      okFinals: 0,
+      errorFinals: 0,
       onEvent: () => undefined,
     };
     this.resyncRun = run;
     try {
+      if (this.isS7Unsupported) return await this.resyncWithoutS7(run, deadlineMs, quietMs);
       await this.opts.link.write(Buffer.from(`${setCmd}\r`, 'latin1'));
       // Wait for a final and then quiet, so the readback does not interrupt the write.
       const quiet = await waitFor(run, deadlineMs, quietMs, () => run.sawFinal);
       if (this.isClosed) return false;
       if (quiet === 'deadline') this.opts.log.warn({ command: setCmd }, 'at.resync-no-final');
+      const errorsBefore = run.errorFinals;
       await this.opts.link.write(Buffer.from(`${readCmd}\r`, 'latin1'));
-      const synced = await waitFor(run, deadlineMs, 0, () => run.isSynced);
-      if (synced === 'ok') {
+      await waitFor(run, deadlineMs, 0, () => run.isSynced || run.errorFinals > errorsBefore);
+      if (!run.isSynced && run.errorFinals > errorsBefore) {
+        // ATS7? refused: a late ERROR, or firmware without S7. Let the line go quiet first; a nonce
+        // that still comes syncs as usual.
+        await waitFor(run, deadlineMs, S7_REFUSED_QUIET_MS, () => true);
+        if (!run.isSynced) return await this.resyncWithoutS7(run, deadlineMs, quietMs);
+      }
+      if (run.isSynced) {
         this.needsResync = false;
         this.opts.log.info({ discarded: run.state.discarded, nonce }, 'at.resynced');
         return true;
@@ -406,6 +425,28 @@ export class AtEngine implements AtChannel {
     } finally {
       this.resyncRun = null;
     }
+  }
+
+  /**
+   * The fallback for firmware that refuses S-register reads: wait until the line is quiet, then
+   * `AT` must answer OK. Weaker than the nonce (a reply later than the quiet time could still be
+   * taken for this OK), so it is logged and used only where S7 is refused.
+   */
+  private async resyncWithoutS7(run: ResyncRun, deadlineMs: number, quietMs: number): Promise<boolean> {
+    if (!this.isS7Unsupported) this.opts.log.warn({}, 'at.resync-without-s7');
+    this.isS7Unsupported = true;
+    await waitFor(run, deadlineMs, S7_REFUSED_QUIET_MS, () => true);
+    const oksBefore = run.okFinals;
+    await this.opts.link.write(Buffer.from('AT\r', 'latin1'));
+    const r = await waitFor(run, deadlineMs, quietMs, () => run.okFinals > oksBefore);
+    if (r === 'ok') {
+      this.needsResync = false;
+      this.opts.log.info({ discarded: run.state.discarded }, 'at.resynced');
+      return true;
+    }
+    this.stats.resyncFailures++;
+    this.opts.log.warn({ discarded: run.state.discarded }, 'at.resync-failed');
+    return false;
   }
 
   private onLinkClosed(err: Error | null): void {

@@ -8,6 +8,9 @@ export interface ResyncRun {
   state: ResyncState;
   sawFinal: boolean;
   isSynced: boolean;
+  /** Final results seen during the run, by kind: OK (and CONNECT) or any error. */
+  okFinals: number;
+  errorFinals: number;
   onEvent: () => void;
 }
 

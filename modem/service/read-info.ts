@@ -20,7 +20,7 @@ import {
   simStateFromCme,
 } from '../at/parsers/index.js';
 import type { Result } from '../at/result.js';
-import type { ActName, RegInfo, SimState } from '../at/types.js';
+import type { ActName, CopsInfo, RegInfo, SimState } from '../at/types.js';
 import { isZtgwError } from '../errors.js';
 import type { ModemInfo, OperatorReport, RegistrationReport, SignalReport } from './info.js';
 import type { Modem } from './modem.js';
@@ -160,14 +160,21 @@ export async function readOperator(m: Modem, notes: ReadNotes): Promise<Operator
   let mcc: string | null = null;
   let mnc: string | null = null;
   let name: string | null = null;
-  if ((await tryLines(m, notes, 'AT+COPS=3,2')) !== null) {
-    const v = parsed(notes, 'AT+COPS?', await tryLines(m, notes, 'AT+COPS?'), parseCops);
-    mcc = v?.mcc ?? null;
-    mnc = v?.mnc ?? null;
-  }
-  if ((await tryLines(m, notes, 'AT+COPS=3,0')) !== null) {
-    const v = parsed(notes, 'AT+COPS?', await tryLines(m, notes, 'AT+COPS?'), parseCops);
-    name = v?.name ?? null;
+  const take = (v: CopsInfo | null): void => {
+    if (v === null) return;
+    mcc ??= v.mcc;
+    mnc ??= v.mnc;
+    name ??= v.name;
+  };
+  // As the modem reports it now, then in the other format where the firmware lets us switch.
+  take(parsed(notes, 'AT+COPS?', await tryLines(m, notes, 'AT+COPS?'), parseCops));
+  for (const [format, isMissing] of [
+    ['2', () => mcc === null],
+    ['0', () => name === null],
+  ] as const) {
+    if (!isMissing()) continue;
+    if ((await tryLines(m, notes, `AT+COPS=3,${format}`, true)) === null) continue;
+    take(parsed(notes, 'AT+COPS?', await tryLines(m, notes, 'AT+COPS?'), parseCops));
   }
   return { name, mcc, mnc };
 }

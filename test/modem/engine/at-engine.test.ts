@@ -245,4 +245,46 @@ test('not an AT command line: AT_BAD_COMMAND, nothing written', async () => {
   assert.equal(fake.writes, []);
 });
 
+test('firmware without S7: the refused readback falls back to a quiet line and AT, remembered', async () => {
+  const fake = new FakeSerial().expect(
+    { command: 'AT+CSQ' },
+    { command: /^ATS7=\d+$/, reply: '\r\nERROR\r\n' },
+    { command: 'ATS7?', reply: '\r\nERROR\r\n' },
+    { command: 'AT', reply: '\r\nOK\r\n' },
+    { command: 'AT+CGMI', reply: ok('Quectel') },
+    { command: 'AT+CGMM', reply: '' }, // times out
+    { command: 'AT', reply: '\r\nOK\r\n' }, // no S7 attempt the second time
+    { command: 'AT+CGMR', reply: ok('EC25EFAR06A06M4G') },
+  );
+  const e = engineWith(fake);
+  await rejection(e.send('AT+CSQ', { timeoutMs: 20 }));
+  assert.equal((await e.send('AT+CGMI')).lines, ['Quectel']);
+  await rejection(e.send('AT+CGMM', { timeoutMs: 20 }));
+  assert.equal((await e.send('AT+CGMR')).lines, ['EC25EFAR06A06M4G']);
+  assert.is(e.stats.resyncs, 2);
+  assert.is(e.stats.resyncFailures, 0);
+  fake.assertDone();
+});
+
+test('a late ERROR before the readback does not fall back: the nonce still syncs', async () => {
+  let nonce = '';
+  const fake = new FakeSerial().expect(
+    { command: 'AT+COPS=0' },
+    {
+      command: /^ATS7=\d+$/,
+      reply: (c) => {
+        nonce = c.slice(5);
+        return '\r\nOK\r\n';
+      },
+    },
+    // The timed-out command's ERROR arrives first, then the readback.
+    { command: 'ATS7?', reply: () => `\r\nERROR\r\n\r\n${nonce}\r\n\r\nOK\r\n` },
+    { command: 'AT+CGMI', reply: ok('Quectel') },
+  );
+  const e = engineWith(fake);
+  await rejection(e.send('AT+COPS=0', { timeoutMs: 20 }));
+  assert.equal((await e.send('AT+CGMI')).lines, ['Quectel']);
+  fake.assertDone();
+});
+
 test.run();
