@@ -6,10 +6,10 @@ DEBS := socat mosquitto mosquitto-clients openssl
 # Commands each Debian package provides, to tell whether it is already installed.
 DEB_PROBES := socat:socat mosquitto:mosquitto mosquitto_pub:mosquitto-clients openssl:openssl
 
-.PHONY: help setup build check test unit hil bench run package clean
+.PHONY: help setup build check test unit hil bench run clean
 
 help:
-	@echo "make setup | build | check | test | unit | hil | bench | run | package | clean"
+	@echo "make setup | build | check | test | unit | hil | bench | run | clean"
 
 node_modules/.package-lock.json: package.json package-lock.json
 	$(NPM) ci --no-audit --no-fund

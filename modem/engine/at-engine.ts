@@ -16,7 +16,7 @@ import { type Dialect, GENERIC_DIALECT, isUrcLine } from '../at/urc.js';
 import { ZtgwError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { finalError } from './final-error.js';
-import { type ResyncRun, waitFor } from './resync-wait.js';
+import { type ResyncRun, resyncSequence } from './resync-wait.js';
 import type { SerialLink } from './serial-link.js';
 import {
   DEFAULT_COMMAND_TIMEOUT_MS,
@@ -70,8 +70,6 @@ interface Queued {
 }
 
 const CTRL_Z = '\x1a';
-/** Quiet time that ends a resync whose S-register read was refused, in ms. */
-const S7_REFUSED_QUIET_MS = 300;
 
 export class AtEngine implements AtChannel {
   private readonly framer = new LineFramer();
@@ -395,22 +393,18 @@ export class AtEngine implements AtChannel {
     };
     this.resyncRun = run;
     try {
-      if (this.isS7Unsupported) return await this.resyncWithoutS7(run, deadlineMs, quietMs);
-      await this.opts.link.write(Buffer.from(`${setCmd}\r`, 'latin1'));
-      // Wait for a final and then quiet, so the readback does not interrupt the write.
-      const quiet = await waitFor(run, deadlineMs, quietMs, () => run.sawFinal);
-      if (this.isClosed) return false;
-      if (quiet === 'deadline') this.opts.log.warn({ command: setCmd }, 'at.resync-no-final');
-      const errorsBefore = run.errorFinals;
-      await this.opts.link.write(Buffer.from(`${readCmd}\r`, 'latin1'));
-      await waitFor(run, deadlineMs, 0, () => run.isSynced || run.errorFinals > errorsBefore);
-      if (!run.isSynced && run.errorFinals > errorsBefore) {
-        // ATS7? refused: a late ERROR, or firmware without S7. Let the line go quiet first; a nonce
-        // that still comes syncs as usual.
-        await waitFor(run, deadlineMs, S7_REFUSED_QUIET_MS, () => true);
-        if (!run.isSynced) return await this.resyncWithoutS7(run, deadlineMs, quietMs);
-      }
-      if (run.isSynced) {
+      const r = await resyncSequence(
+        {
+          write: (line) => this.opts.link.write(Buffer.from(`${line}\r`, 'latin1')),
+          isClosed: () => this.isClosed,
+          log: this.opts.log,
+        },
+        run,
+        { setCmd, readCmd, deadlineMs, quietMs, isS7Unsupported: this.isS7Unsupported },
+      );
+      if (r.isS7Unsupported && !this.isS7Unsupported) this.opts.log.warn({}, 'at.resync-without-s7');
+      this.isS7Unsupported = r.isS7Unsupported;
+      if (r.isSynced) {
         this.needsResync = false;
         this.opts.log.info({ discarded: run.state.discarded, nonce }, 'at.resynced');
         return true;
@@ -425,28 +419,6 @@ export class AtEngine implements AtChannel {
     } finally {
       this.resyncRun = null;
     }
-  }
-
-  /**
-   * The fallback for firmware that refuses S-register reads: wait until the line is quiet, then
-   * `AT` must answer OK. Weaker than the nonce (a reply later than the quiet time could still be
-   * taken for this OK), so it is logged and used only where S7 is refused.
-   */
-  private async resyncWithoutS7(run: ResyncRun, deadlineMs: number, quietMs: number): Promise<boolean> {
-    if (!this.isS7Unsupported) this.opts.log.warn({}, 'at.resync-without-s7');
-    this.isS7Unsupported = true;
-    await waitFor(run, deadlineMs, S7_REFUSED_QUIET_MS, () => true);
-    const oksBefore = run.okFinals;
-    await this.opts.link.write(Buffer.from('AT\r', 'latin1'));
-    const r = await waitFor(run, deadlineMs, quietMs, () => run.okFinals > oksBefore);
-    if (r === 'ok') {
-      this.needsResync = false;
-      this.opts.log.info({ discarded: run.state.discarded }, 'at.resynced');
-      return true;
-    }
-    this.stats.resyncFailures++;
-    this.opts.log.warn({ discarded: run.state.discarded }, 'at.resync-failed');
-    return false;
   }
 
   private onLinkClosed(err: Error | null): void {

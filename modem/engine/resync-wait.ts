@@ -3,6 +3,7 @@
  * condition holds and the line has been quiet long enough, or when the deadline passes.
  */
 import type { ResyncState } from '../at/resync.js';
+import type { Logger } from '../log.js';
 
 export interface ResyncRun {
   state: ResyncState;
@@ -42,4 +43,60 @@ export function waitFor(
     run.onEvent = check;
     check();
   });
+}
+
+/** Quiet time that ends a resync whose S-register read was refused, in ms. */
+export const S7_REFUSED_QUIET_MS = 300;
+
+export interface ResyncIo {
+  /** Writes one command line (the CR is added). */
+  write(line: string): Promise<void>;
+  isClosed(): boolean;
+  readonly log: Logger;
+}
+
+export interface ResyncPlan {
+  readonly setCmd: string;
+  readonly readCmd: string;
+  /** Bound on each wait, in ms. */
+  readonly deadlineMs: number;
+  /** Quiet time after the S-register write's final before the readback, in ms. */
+  readonly quietMs: number;
+  /** The firmware refused ATS7? before: go straight to the fallback. */
+  readonly isS7Unsupported: boolean;
+}
+
+/**
+ * One resync: `ATS<r>=<nonce>`, quiet, `ATS<r>?`, and the nonce followed by OK. A refused readback
+ * (a late ERROR, or firmware without S7) waits for a quiet line, where a late nonce still syncs, and
+ * otherwise falls back to a quiet line and `AT` answering OK. That fallback is weaker than the nonce
+ * (a reply later than the quiet time could be taken for its OK), so it is used only where S7 is refused.
+ */
+export async function resyncSequence(
+  io: ResyncIo,
+  run: ResyncRun,
+  plan: ResyncPlan,
+): Promise<{ isSynced: boolean; isS7Unsupported: boolean }> {
+  const { deadlineMs, quietMs } = plan;
+  const fallback = async (): Promise<{ isSynced: boolean; isS7Unsupported: boolean }> => {
+    await waitFor(run, deadlineMs, S7_REFUSED_QUIET_MS, () => true);
+    const oksBefore = run.okFinals;
+    await io.write('AT');
+    const r = await waitFor(run, deadlineMs, quietMs, () => run.okFinals > oksBefore);
+    return { isSynced: r === 'ok', isS7Unsupported: true };
+  };
+  if (plan.isS7Unsupported) return fallback();
+  await io.write(plan.setCmd);
+  // Wait for a final and then quiet, so the readback does not interrupt the write.
+  const quiet = await waitFor(run, deadlineMs, quietMs, () => run.sawFinal);
+  if (io.isClosed()) return { isSynced: false, isS7Unsupported: false };
+  if (quiet === 'deadline') io.log.warn({ command: plan.setCmd }, 'at.resync-no-final');
+  const errorsBefore = run.errorFinals;
+  await io.write(plan.readCmd);
+  await waitFor(run, deadlineMs, 0, () => run.isSynced || run.errorFinals > errorsBefore);
+  if (!run.isSynced && run.errorFinals > errorsBefore) {
+    await waitFor(run, deadlineMs, S7_REFUSED_QUIET_MS, () => true);
+    if (!run.isSynced) return fallback();
+  }
+  return { isSynced: run.isSynced, isS7Unsupported: false };
 }

@@ -3,23 +3,10 @@
  * that a row names (rows list only what the capture tells; `assertCell` also checks the rest is null
  * when asked).
  */
+import { emptyServingCell } from '../../firmware-shims/generic/serving-cell.js';
 import type { ServingCell } from '../../modem/at/types.js';
 
-export const UNKNOWN_CELL: ServingCell = {
-  rat: null,
-  band: null,
-  mcc: null,
-  mnc: null,
-  cellId: null,
-  pci: null,
-  tac: null,
-  lac: null,
-  earfcn: null,
-  rsrpDbm: null,
-  rsrqDb: null,
-  sinrDb: null,
-  rssiDbm: null,
-};
+export const UNKNOWN_CELL: ServingCell = emptyServingCell();
 
 /** The entries of `cell` whose keys appear in `like`. */
 export function pickFields(cell: ServingCell, like: Partial<ServingCell>): Record<string, unknown> {
