@@ -50,6 +50,7 @@ test: build
 
 bench: build
 	npx tsx hil/bench/run.ts
+	npx tsx hil/bench/audit-export.ts
 
 run: build
 	bash hil/run-lab.sh
