@@ -10,7 +10,10 @@ dir="$(mktemp -d /tmp/ztgw-lab.XXXXXX)"
 fifo="$dir/ctl"
 mkfifo "$fifo"
 cleanup() {
-  [ -n "${sim_pid:-}" ] && kill "$sim_pid" 2>/dev/null && wait "$sim_pid" 2>/dev/null || true
+  if [ -n "${sim_pid:-}" ]; then
+    kill "$sim_pid" 2>/dev/null || true
+    wait "$sim_pid" 2>/dev/null || true
+  fi
   exec 3>&- 2>/dev/null || true
   rm -rf "$dir"
 }
@@ -36,5 +39,6 @@ build/ztgw modem info --port "$port" --json
 echo
 echo "== ztgw modem watch --port $port (for $((WATCH_MS / 1000)) s; the simulator drifts the signal and roams once)"
 ( sleep 3; echo '{"state":{"registration":{"eps":{"state":"roaming"}}}}' >&3 ) &
+roam_pid=$!
 build/ztgw modem watch --port "$port" --interval-ms 1000 --duration-ms "$WATCH_MS"
-wait
+wait "$roam_pid"
