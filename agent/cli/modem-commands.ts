@@ -6,6 +6,7 @@ import { createLogger, LEVELS, type LevelName, type Logger } from '../../modem/l
 import type { ModemInfo, RegistrationReport, SignalReport } from '../../modem/service/info.js';
 import { DEFAULT_MODEM_CONFIG, Modem, type ModemConfig } from '../../modem/service/modem.js';
 import { newNotes, readModemInfo, readRegistration, readSignal } from '../../modem/service/read-info.js';
+import type { RecoveryConfig } from '../../modem/service/recovery.js';
 import { intFlag, type ParsedArgs, parseArgs, usageError } from './args.js';
 
 export const MODEM_USAGE = `usage:
@@ -36,7 +37,14 @@ export interface CliIo {
 }
 
 /** A short recovery for one-shot commands: the technician wants an answer in seconds, not a wait. */
-const CLI_RECOVERY = { backoffBaseMs: 250, backoffMaxMs: 2000, maxResetsPerHour: 4, hasPowerCycle: false };
+const CLI_RECOVERY: RecoveryConfig = {
+  backoffBaseMs: 250,
+  backoffMaxMs: 2000,
+  maxResetsPerHour: 4,
+  hasPowerCycle: false,
+  // A technician's one-shot command never resets the modem: re-probe, reopen, then say what failed.
+  rungs: ['reprobe', 'reopen-port'],
+};
 
 function modemConfig(args: ParsedArgs): ModemConfig {
   const path = args.values.get('port');

@@ -67,9 +67,9 @@ export interface ResyncPlan {
 }
 
 /**
- * One resync: `ATS<r>=<nonce>`, quiet, `ATS<r>?`, and the nonce followed by OK. A refused readback
- * (a late ERROR, or firmware without S7) waits for a quiet line, where a late nonce still syncs, and
- * otherwise falls back to a quiet line and `AT` answering OK. That fallback is weaker than the nonce
+ * One resync: `ATS<r>=<nonce>`, quiet, `ATS<r>?`, and the nonce followed by OK. A refused or
+ * unanswered readback (a late ERROR, or firmware without S7) waits for a quiet line, where a late
+ * nonce still syncs, and otherwise falls back to a quiet line and `AT` answering OK. That fallback is weaker than the nonce
  * (a reply later than the quiet time could be taken for its OK), so it is used only where S7 is refused.
  */
 export async function resyncSequence(
@@ -83,7 +83,8 @@ export async function resyncSequence(
     const oksBefore = run.okFinals;
     await io.write('AT');
     const r = await waitFor(run, deadlineMs, quietMs, () => run.okFinals > oksBefore);
-    return { isSynced: r === 'ok', isS7Unsupported: true };
+    // Only a modem that answers AT but not the S-register is taken to lack S7; a silent one is just silent.
+    return { isSynced: r === 'ok', isS7Unsupported: r === 'ok' || plan.isS7Unsupported };
   };
   if (plan.isS7Unsupported) return fallback();
   await io.write(plan.setCmd);
@@ -98,5 +99,8 @@ export async function resyncSequence(
     await waitFor(run, deadlineMs, S7_REFUSED_QUIET_MS, () => true);
     if (!run.isSynced) return fallback();
   }
+  // No answer at all to the readback: firmware (or a replay of one) that ignores what it does not
+  // know. If it still answers AT, that is the fallback.
+  if (!run.isSynced && !io.isClosed()) return fallback();
   return { isSynced: run.isSynced, isS7Unsupported: false };
 }

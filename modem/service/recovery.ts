@@ -28,6 +28,8 @@ export interface RecoveryConfig {
   readonly maxResetsPerHour: number;
   /** Whether a power-cycle command (GPIO hook) is configured. */
   readonly hasPowerCycle: boolean;
+  /** The rungs to climb, in order; default LADDER. A one-shot CLI command leaves out the resets. */
+  readonly rungs?: readonly RecoveryRung[];
 }
 
 export const DEFAULT_RECOVERY: RecoveryConfig = {
@@ -63,9 +65,11 @@ export function planRecovery(
   cfg: RecoveryConfig,
   isPortGone = false,
 ): RecoveryPlan {
-  const ladder = cfg.hasPowerCycle ? LADDER : LADDER.filter((r) => r !== 'power-cycle');
+  const rungs = cfg.rungs ?? LADDER;
+  const ladder = cfg.hasPowerCycle ? rungs : rungs.filter((r) => r !== 'power-cycle');
   const reopenAt = ladder.indexOf('reopen-port');
-  const rung = ladder[isPortGone ? Math.max(state.failedRungs, reopenAt) : state.failedRungs];
+  const rung =
+    ladder[isPortGone && reopenAt !== -1 ? Math.max(state.failedRungs, reopenAt) : state.failedRungs];
   if (rung === undefined) {
     return {
       kind: 'give-up',

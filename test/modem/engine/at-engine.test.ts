@@ -287,4 +287,18 @@ test('a late ERROR before the readback does not fall back: the nonce still syncs
   fake.assertDone();
 });
 
+test('firmware that ignores ATS7 altogether: no answer to the readback, AT still answers: fallback', async () => {
+  const fake = new FakeSerial().expect(
+    { command: 'AT+CSQ' },
+    { command: /^ATS7=\d+$/ },
+    { command: 'ATS7?' },
+    { command: 'AT', reply: '\r\nOK\r\n' },
+    { command: 'AT+CGMI', reply: ok('Quectel') },
+  );
+  const e = engineWith(fake, { resyncTimeoutMs: 50 });
+  await rejection(e.send('AT+CSQ', { timeoutMs: 20 }));
+  assert.equal((await e.send('AT+CGMI')).lines, ['Quectel']);
+  fake.assertDone();
+});
+
 test.run();

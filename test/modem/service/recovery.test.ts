@@ -98,4 +98,11 @@ test('a port that is gone skips to reopening it, and the ladder still ends', () 
   assert.is(planRecovery(spent, 0, DEFAULT_RECOVERY, true).kind, 'give-up');
 });
 
+test('a restricted ladder (the CLI: no resets) climbs only its rungs', () => {
+  const cli: RecoveryConfig = { ...DEFAULT_RECOVERY, rungs: ['reprobe', 'reopen-port'] };
+  assert.equal(climb(cli), ['reprobe+0', 'reopen-port+1000', 'give-up']);
+  const gone = planRecovery(FRESH_RECOVERY, 0, { ...DEFAULT_RECOVERY, rungs: ['reprobe'] }, true);
+  assert.ok(gone.kind === 'run' && gone.rung === 'reprobe');
+});
+
 test.run();
