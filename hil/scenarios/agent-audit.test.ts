@@ -3,6 +3,8 @@
  * the agent's start and stop. Each event is in `ztgw audit tail` on the gateway and at the broker
  * on `ztgw/<id>/up/audit`, and the log verifies.
  */
+import { cp, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { decodeAuditBatch } from '../../agent/audit/index.js';
@@ -95,6 +97,16 @@ test('SIM swap, SIM back, uplink loss and return: in the audit log, at the broke
       assert.is(down?.outcome, 'failed');
       const v = await runCli(['audit', 'verify', '--dir', `${dir}/a/state/audit`, '--keys', device.keysDir]);
       assert.is(v.code, 0, `${v.stdout}${v.stderr}`);
+      // The same log with one byte flipped in the middle: verify names the record.
+      await cp(`${dir}/a/state/audit`, `${dir}/tampered`, { recursive: true });
+      const seg = join(`${dir}/tampered`, '000001.seg');
+      const bytes = await readFile(seg);
+      const mid = Math.floor(bytes.length / 2);
+      bytes[mid] = (bytes[mid] ?? 0) ^ 0x01;
+      await writeFile(seg, bytes);
+      const t = await runCli(['audit', 'verify', '--dir', `${dir}/tampered`, '--keys', device.keysDir]);
+      assert.is(t.code, 1, `${t.stdout}${t.stderr}`);
+      assert.match(`${t.stdout}${t.stderr}`, /seq \d+|record \d+/);
     } finally {
       await running.agent?.stop();
       await cloud.close();
