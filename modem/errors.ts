@@ -52,6 +52,8 @@ export const ERROR_CODES = [
   // control socket
   'CONTROL_IO',
   'CONTROL_PROTOCOL',
+  // sensor policy (publish, subscribe, command decisions)
+  'POLICY_DENIED',
   // CLI
   'CLI_USAGE',
 ] as const;
