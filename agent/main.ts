@@ -3,6 +3,7 @@
  */
 import { isZtgwError } from '../modem/errors.js';
 import { AUDIT_USAGE, runAuditCommand } from './cli/audit-commands.js';
+import { DECODE_USAGE, runDecodeCommand } from './cli/decode-command.js';
 import { ENROLL_USAGE, OPS_CA_USAGE, runEnrollCommand, runOpsCaCommand } from './cli/identity-commands.js';
 import { MODEM_USAGE, runModemCommand } from './cli/modem-commands.js';
 import { OPS_SIGNER_USAGE, runOpsSignerCommand } from './cli/ops-signer.js';
@@ -15,6 +16,7 @@ ${MODEM_USAGE}
 ${ENROLL_USAGE}
 ${OPS_CA_USAGE}
 ${OPS_SIGNER_USAGE}
+${DECODE_USAGE}
 ${AUDIT_USAGE}`;
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -45,6 +47,7 @@ async function main(argv: readonly string[]): Promise<number> {
       case 'ops':
         if (rest[0] === 'ca') return await runOpsCaCommand(rest.slice(1), io);
         if (rest[0] === 'signer') return await runOpsSignerCommand(rest.slice(1), io);
+        if (rest[0] === 'decode') return await runDecodeCommand(rest.slice(1), io);
         io.err(`ztgw: unknown ops command ${JSON.stringify(rest[0] ?? '')}\n${OPS_CA_USAGE}`);
         return 2;
       case undefined:

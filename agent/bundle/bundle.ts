@@ -1,0 +1,131 @@
+/**
+ * The telemetry bundle published on `ztgw/<id>/up/t` (schema: bundle.cddl).
+ *
+ *   readings ─▶ string table of sensor ids ─▶ { v, dev, seq, t0, s, r } (CBOR, fixed key order)
+ *                                                  │ deflate pays? (> 10 % and ≥ 32 bytes)
+ *                                                  ▼ yes
+ *                                            { v, z: 1, d: deflateRaw(bundle) }
+ *
+ * Pure: the same input and options give the same bytes (for a given zlib build).
+ */
+import { deflateRawSync } from 'node:zlib';
+import type { JsonValue } from '../../modem/errors.js';
+import {
+  BUNDLE_VERSION,
+  type BundleInput,
+  DEFAULT_ENCODE_OPTIONS,
+  type EncodeBundleOptions,
+} from './bundle-types.js';
+import { CborWriter } from './cbor-writer.js';
+
+export * from './bundle-types.js';
+export { decodeBundle } from './decode-bundle.js';
+
+const fatalUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Encodes a bundle. Readings keep their order; `t0` is the earliest `tMs` (0 for no readings) so
+ * every offset is unsigned. Throws `TypeError` on input no receiver would accept (negative or
+ * fractional sequence/time, too many readings): that is a caller bug, not bad outside input.
+ */
+export function encodeBundle(b: BundleInput, opts: EncodeBundleOptions = {}): Uint8Array {
+  const o = { ...DEFAULT_ENCODE_OPTIONS, ...opts };
+  checkUint('bundleSeq', b.bundleSeq);
+  if (b.readings.length > o.maxReadings)
+    throw new TypeError(`bundle has ${b.readings.length} readings, limit is ${o.maxReadings}`);
+  let t0Ms = Number.POSITIVE_INFINITY;
+  for (const r of b.readings) {
+    checkUint('tMs', r.tMs);
+    checkUint('seq', r.seq);
+    if (r.tMs < t0Ms) t0Ms = r.tMs;
+  }
+  if (b.readings.length === 0) t0Ms = 0;
+
+  const table = new Map<string, number>();
+  const indices = b.readings.map((r) => {
+    let i = table.get(r.sensor);
+    if (i === undefined) {
+      i = table.size;
+      table.set(r.sensor, i);
+    }
+    return i;
+  });
+
+  const w = new CborWriter();
+  w.mapHeader(6);
+  w.text('v');
+  w.uint(BUNDLE_VERSION);
+  w.text('dev');
+  w.text(b.deviceId);
+  w.text('seq');
+  w.uint(b.bundleSeq);
+  w.text('t0');
+  w.uint(t0Ms);
+  w.text('s');
+  w.arrayHeader(table.size);
+  for (const sensor of table.keys()) w.text(sensor);
+  w.text('r');
+  w.arrayHeader(b.readings.length);
+  b.readings.forEach((r, n) => {
+    w.arrayHeader(4);
+    w.uint(indices[n] ?? 0);
+    w.uint(r.tMs - t0Ms);
+    w.uint(r.seq);
+    const json = asJson(r.payload, o.maxJsonDepth);
+    if (json === undefined) w.bytes(r.payload);
+    else w.json(json.value);
+  });
+  const plain = w.finish();
+  if (!o.isDeflateAllowed) return plain;
+
+  const env = new CborWriter();
+  env.mapHeader(3);
+  env.text('v');
+  env.uint(BUNDLE_VERSION);
+  env.text('z');
+  env.uint(1);
+  env.text('d');
+  env.bytes(deflateRawSync(plain));
+  const packed = env.finish();
+  const savedBytes = plain.length - packed.length;
+  const isWorthIt =
+    savedBytes >= o.deflateMinSavingBytes && savedBytes > plain.length * o.deflateMinSavingRatio;
+  return isWorthIt ? packed : plain;
+}
+
+function checkUint(name: string, n: number): void {
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw new TypeError(`${name} must be an unsigned safe integer, got ${n}`);
+}
+
+/**
+ * The payload as JSON, or undefined when it is not strict UTF-8 JSON or nests deeper than
+ * `maxDepth`. JSON numbers are IEEE doubles here, as for any JSON consumer; integers beyond 2^53
+ * lose precision the same way they would in the cloud's JSON parser.
+ */
+function asJson(payload: Uint8Array, maxDepth: number): { value: JsonValue } | undefined {
+  let text: string;
+  try {
+    text = fatalUtf8.decode(payload);
+  } catch {
+    // Not UTF-8: raw bytes are the right carriage.
+    return undefined;
+  }
+  if (text.trim() === '') return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    // Not JSON (or nested too deep for the parser): carried as raw bytes.
+    return undefined;
+  }
+  return isJsonWithin(value, maxDepth) ? { value } : undefined;
+}
+
+function isJsonWithin(v: unknown, depthLeft: number): v is JsonValue {
+  if (v === null || typeof v === 'boolean' || typeof v === 'string') return true;
+  if (typeof v === 'number') return Number.isFinite(v);
+  if (depthLeft <= 0 || typeof v !== 'object') return false;
+  const items = Array.isArray(v) ? v : Object.values(v);
+  return items.every((item) => isJsonWithin(item, depthLeft - 1));
+}

@@ -1,0 +1,138 @@
+/**
+ * A small CBOR writer (RFC 8949) for the telemetry bundle: unsigned and negative integers, float32
+ * and float64, text and byte strings, arrays and maps with definite lengths, true/false/null. No
+ * tags, no indefinite lengths, so any standard decoder reads the output.
+ *
+ * cbor-x is not used for writing because it writes a `number` above 2^32 − 1 as a float64 (our
+ * timestamps are ~2^40 and must stay integers), tags `Uint8Array`s with tag 64 by default under
+ * Node, and has no per-value choice of float32 "only when exact".
+ *
+ * Number rule: a safe integer (not −0) is written as the shortest integer head; any other finite
+ * number as float32 when `Math.fround(v) === v` (it round-trips exactly), else float64.
+ */
+import type { JsonValue } from '../../modem/errors.js';
+
+const INITIAL_SIZE_BYTES = 256;
+const TWO_POW_32 = 0x1_0000_0000;
+
+/** Appends CBOR items to a growing buffer; `finish()` returns the bytes written so far. */
+export class CborWriter {
+  private buf = new Uint8Array(INITIAL_SIZE_BYTES);
+  private view = new DataView(this.buf.buffer);
+  private pos = 0;
+  private readonly utf8 = new TextEncoder();
+
+  private room(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.pos + n) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.buf.subarray(0, this.pos));
+    this.buf = next;
+    this.view = new DataView(next.buffer);
+  }
+
+  /** A head: major type (0..7) and an argument 0..2^53 − 1, in its shortest form (§4.2.1). */
+  private head(major: number, arg: number): void {
+    const mt = major << 5;
+    this.room(9);
+    if (arg < 24) {
+      this.buf[this.pos++] = mt | arg;
+    } else if (arg < 0x100) {
+      this.buf[this.pos++] = mt | 24;
+      this.buf[this.pos++] = arg;
+    } else if (arg < 0x1_0000) {
+      this.buf[this.pos++] = mt | 25;
+      this.view.setUint16(this.pos, arg);
+      this.pos += 2;
+    } else if (arg < TWO_POW_32) {
+      this.buf[this.pos++] = mt | 26;
+      this.view.setUint32(this.pos, arg);
+      this.pos += 4;
+    } else {
+      this.buf[this.pos++] = mt | 27;
+      this.view.setUint32(this.pos, Math.floor(arg / TWO_POW_32));
+      this.view.setUint32(this.pos + 4, arg % TWO_POW_32);
+      this.pos += 8;
+    }
+  }
+
+  /** A non-negative safe integer. */
+  uint(n: number): void {
+    if (!Number.isSafeInteger(n) || n < 0) throw new TypeError(`expected an unsigned safe integer, got ${n}`);
+    this.head(0, n);
+  }
+
+  /** Any finite number: integer, float32 when exact, else float64. */
+  number(v: number): void {
+    if (!Number.isFinite(v)) throw new TypeError(`CBOR number must be finite, got ${v}`);
+    if (Number.isSafeInteger(v) && !Object.is(v, -0)) {
+      if (v >= 0) this.head(0, v);
+      else this.head(1, -1 - v);
+      return;
+    }
+    this.room(9);
+    if (Math.fround(v) === v) {
+      this.buf[this.pos++] = 0xfa;
+      this.view.setFloat32(this.pos, v);
+      this.pos += 4;
+    } else {
+      this.buf[this.pos++] = 0xfb;
+      this.view.setFloat64(this.pos, v);
+      this.pos += 8;
+    }
+  }
+
+  text(s: string): void {
+    const bytes = this.utf8.encode(s);
+    this.head(3, bytes.length);
+    this.raw(bytes);
+  }
+
+  bytes(b: Uint8Array): void {
+    this.head(2, b.length);
+    this.raw(b);
+  }
+
+  arrayHeader(length: number): void {
+    this.head(4, length);
+  }
+
+  mapHeader(pairs: number): void {
+    this.head(5, pairs);
+  }
+
+  simple(v: boolean | null): void {
+    this.room(1);
+    this.buf[this.pos++] = v === null ? 0xf6 : v ? 0xf5 : 0xf4;
+  }
+
+  /** A JSON value: objects become maps in their own key order (JSON.parse order), arrays arrays. */
+  json(v: JsonValue): void {
+    if (v === null || typeof v === 'boolean') this.simple(v);
+    else if (typeof v === 'number') this.number(v);
+    else if (typeof v === 'string') this.text(v);
+    else if (Array.isArray(v)) {
+      this.arrayHeader(v.length);
+      for (const item of v) this.json(item);
+    } else {
+      const keys = Object.keys(v);
+      this.mapHeader(keys.length);
+      for (const k of keys) {
+        this.text(k);
+        this.json(v[k] ?? null);
+      }
+    }
+  }
+
+  private raw(b: Uint8Array): void {
+    this.room(b.length);
+    this.buf.set(b, this.pos);
+    this.pos += b.length;
+  }
+
+  /** A copy of the bytes written so far. */
+  finish(): Uint8Array {
+    return this.buf.slice(0, this.pos);
+  }
+}
