@@ -88,16 +88,17 @@ test('nothing acknowledged: non-critical events are refused with AUDIT_QUOTA nam
       await fill(log);
       assert.is(alerts.length, 1);
       assert.is(alerts[0]?.ackedSeq, 0);
-      const quota = (await all(log)).filter((r) => r.ev === 'audit.quota');
-      assert.equal(
-        quota.map((r) => [r.reason, r.outcome]),
-        [['refusing', 'denied']],
-      );
       assert.is(log.usage().isRefusing, true);
       assert.is(log.usage().refused, 3);
-      // A critical event still goes in, into the reserve.
+      // A critical event still goes in, into the reserve. Commits are ordered, so once it is durable
+      // the quota record written (by group commit) before it is readable too.
       const r = await log.append(swapped);
       assert.is(r.seq, log.head().seq);
+      const quota = (await all(log)).filter((x) => x.ev === 'audit.quota');
+      assert.equal(
+        quota.map((x) => [x.reason, x.outcome]),
+        [['refusing', 'denied']],
+      );
       assert.ok(
         log.usage().usedBytes > QUOTA && log.usage().usedBytes <= QUOTA + RESERVE,
         `${log.usage().usedBytes}`,
