@@ -325,6 +325,17 @@ export const AUDIT_CATALOGUE = {
     description: 'A torn tail was cut at open (data: lostBytes, lostRecords, lastSeq).',
     reason: must('what was torn'),
   },
+  'audit.set-aside': {
+    severity: 'critical',
+    category: 'audit',
+    nis2: 'integrity',
+    actor: 'agent',
+    subject: 'audit',
+    outcomes: INFO,
+    description:
+      'The audit log was damaged beyond a torn tail and set aside intact for forensics; a new chain starts (data: where).',
+    reason: must('the damage found and where the old log now is'),
+  },
   'audit.quota': {
     severity: 'high',
     category: 'audit',

@@ -7,7 +7,9 @@
  * Logs may be lost; audit may not: a record that cannot be written is logged at error level, and the
  * agent keeps running.
  */
+import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
+import { hasCode } from '../../modem/errors.js';
 import type { Logger } from '../../modem/log.js';
 import {
   type AuditEvent,
@@ -38,12 +40,22 @@ export async function openAuditTrail(opts: {
   readonly log: Logger;
 }): Promise<AuditTrail> {
   const log = opts.log.child({ component: 'audit' });
-  const auditLog = await openAuditLog({
-    dir: join(opts.stateDir, 'audit'),
-    keysDir: opts.keysDir,
-    log: opts.log,
-    clock: opts.clock,
-  });
+  const dir = join(opts.stateDir, 'audit');
+  const open = () => openAuditLog({ dir, keysDir: opts.keysDir, log: opts.log, clock: opts.clock });
+  let setAside: { readonly path: string; readonly why: string } | null = null;
+  let auditLog: AuditLog;
+  try {
+    auditLog = await open();
+  } catch (err) {
+    if (!hasCode(err, 'AUDIT_CORRUPT')) throw err;
+    // Damage past a torn tail: keep the old log untouched for forensics and start a new chain, so
+    // the agent goes on recording instead of refusing to run.
+    const path = `${dir}.damaged-${new Date(opts.clock.nowMs()).toISOString().replace(/[:.]/g, '-')}`;
+    await rename(dir, path);
+    setAside = { path, why: err.message };
+    log.error({ err, setAsideTo: path }, 'audit.set-aside');
+    auditLog = await open();
+  }
   if (auditLog.tailCut) log.warn({ tailCut: auditLog.tailCut }, 'audit.tail-cut');
   const shipper: AuditShipper = createAuditShipper({
     source: auditLog,
@@ -58,6 +70,15 @@ export async function openAuditTrail(opts: {
       log.error({ err, ev: e.ev }, 'audit.append-failed');
     }
   };
+  if (setAside !== null) {
+    await record({
+      ev: 'audit.set-aside',
+      actor: 'agent',
+      subject: 'audit',
+      outcome: 'info',
+      reason: `${setAside.why}; the old log is at ${setAside.path}`,
+    });
+  }
   let loop: Promise<void> | null = null;
   return {
     log: auditLog,
