@@ -6,10 +6,10 @@ DEBS := socat mosquitto mosquitto-clients openssl
 # Commands each Debian package provides, to tell whether it is already installed.
 DEB_PROBES := socat:socat mosquitto:mosquitto mosquitto_pub:mosquitto-clients openssl:openssl
 
-.PHONY: help setup build check test unit hil bench run clean
+.PHONY: help setup build check test unit hil bench package run clean
 
 help:
-	@echo "make setup | build | check | test | unit | hil | bench | run | clean"
+	@echo "make setup | build | check | test | unit | hil | bench | package | run | clean"
 
 node_modules/.package-lock.json: package.json package-lock.json
 	$(NPM) ci --no-audit --no-fund
@@ -47,6 +47,9 @@ hil: build
 # Unit and HIL tests; ends with one line "N passed, N failed".
 test: build
 	npx tsx test/run-suites.ts unit hil
+
+package: build
+	npx tsx hil/package/make-sea.ts
 
 bench: build
 	npx tsx hil/bench/run.ts
