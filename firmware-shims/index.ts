@@ -7,6 +7,7 @@
  *   winner + ident ──▶ the family's shim for that model ──▶ resolveTraits(): traits ⊕ matching quirks
  */
 import type { ModemIdent } from '../modem/at/types.js';
+import type { Dialect } from '../modem/at/urc.js';
 import { genericShim } from './generic/generic-shim.js';
 import { quectelShim } from './quectel/quectel-shim.js';
 import type { Quirk, Shim, ShimId, ShimTraits } from './shim.js';
@@ -34,6 +35,16 @@ const FAMILIES: readonly Family[] = [
 
 /** Every family's shim, generic first. The SIMCom and u-blox entries are their model-agnostic forms. */
 export const ALL_SHIMS: readonly Shim[] = FAMILIES.map((f) => f.shim);
+
+/**
+ * The dialect before the modem is identified: every family's URC prefixes, since any of them may
+ * arrive while `+CGMI`/`+CGMR`/`ATI` are answered (a Quectel `+QIND:` is no firmware revision).
+ * No vendor finals: a family's final could be another's answer text.
+ */
+export const UNIDENTIFIED_DIALECT: Dialect = {
+  finals: [],
+  urcPrefixes: [...new Set(ALL_SHIMS.flatMap((s) => s.urcPrefixes))],
+};
 
 /**
  * The shim for a modem: the family whose `detect` scores highest (ties go to the earlier family, so

@@ -5,7 +5,7 @@
 import { execFile } from 'node:child_process';
 import { access } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { resolveTraits, selectShim, shimById } from '../../firmware-shims/index.js';
+import { resolveTraits, selectShim, shimById, UNIDENTIFIED_DIALECT } from '../../firmware-shims/index.js';
 import type { Quirk, Shim, ShimTraits } from '../../firmware-shims/shim.js';
 import type { AtChannel, AtResponse, SendOptions } from '../at/channel.js';
 import { parseAti, parseCgmi, parseCgmm, parseCgmr } from '../at/parsers/index.js';
@@ -81,6 +81,7 @@ export class Modem implements AtChannel {
   private path: string;
   private usb: UsbIdentity | null = null;
   private recovery: RecoveryState = FRESH_RECOVERY;
+  private isIdentified = false;
   private signal: AbortSignal = new AbortController().signal;
   private readonly log: Logger;
   private readonly nowMs: () => number;
@@ -277,7 +278,7 @@ export class Modem implements AtChannel {
       log: this.log.child({ component: 'at' }),
       ...(this.config.timeoutRules ? { timeoutRules: this.config.timeoutRules } : {}),
     });
-    engine.setDialect(this.shim);
+    engine.setDialect(this.isIdentified ? this.shim : UNIDENTIFIED_DIALECT);
     engine.onUrc((line) => {
       for (const l of this.urcListeners) l(line);
     });
@@ -334,6 +335,7 @@ export class Modem implements AtChannel {
     const { traits, quirks } = resolveTraits(this.shim, this.ident);
     this.traits = traits;
     this.quirks = quirks;
+    this.isIdentified = true;
     this.engine?.setDialect(this.shim);
     this.log.info(
       {

@@ -1,6 +1,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ALL_SHIMS, resolveTraits, type Shim, selectShim, shimById } from '../../firmware-shims/index.js';
+import {
+  ALL_SHIMS,
+  resolveTraits,
+  type Shim,
+  selectShim,
+  shimById,
+  UNIDENTIFIED_DIALECT,
+} from '../../firmware-shims/index.js';
 import type { ShimId } from '../../firmware-shims/shim.js';
 import type { ModemIdent } from '../../modem/at/types.js';
 
@@ -283,6 +290,13 @@ test('resolveTraits: quirks patch in the order the shim lists them, later wins; 
   assert.equal(v1.traits, { ...base.traits, cfunSettleMs: 1_000, hasCesq: false });
   // A revisions regexp never matches an unknown revision.
   assert.equal(resolveTraits(shim, { manufacturer: null, model: 'X1000', revision: null }).quirks.length, 1);
+});
+
+test("before identification every family's URC prefixes are known (a +QIND: during +CGMR is a URC)", () => {
+  assert.ok(UNIDENTIFIED_DIALECT.urcPrefixes.includes('+QIND:'));
+  for (const shim of ALL_SHIMS)
+    for (const p of shim.urcPrefixes) assert.ok(UNIDENTIFIED_DIALECT.urcPrefixes.includes(p), p);
+  assert.equal(UNIDENTIFIED_DIALECT.finals, []);
 });
 
 test.run();

@@ -31,12 +31,18 @@ function stripLabels(text: string, labels: readonly string[]): string {
     : t;
 }
 
+/** `+QIND:`, `^SYSSTART:`-style prefixes. */
+const FOREIGN_PREFIX = /^[+^#!$*][A-Za-z0-9_]+:/;
+
 function firstValue(lines: readonly string[], labels: readonly string[], what: string): Result<string> {
   for (const raw of lines) {
     const line = cleanLine(raw);
     if (line === '' || isNotInformation(line)) continue;
     const value = stripLabels(line, labels);
     if (value === '') continue;
+    // A `+XYZ:` line that is not one of our labels is some other report (an unknown URC, `+GCAP:`),
+    // never a manufacturer, model or revision.
+    if (FOREIGN_PREFIX.test(value)) continue;
     if (hasGarbage(value)) return fail(`${what}: ${show(value)} has unreadable characters`);
     return ok(value);
   }

@@ -209,4 +209,15 @@ for (const [name, lines, expected] of ATI) {
   });
 }
 
+test('a report line with another prefix (a Quectel +QIND URC) is not the revision, model or maker', () => {
+  assert.equal(parseCgmr(['+QIND: "csq",20,99', 'EC25EFAR06A06M4G']), {
+    ok: true,
+    value: 'EC25EFAR06A06M4G',
+  });
+  assert.equal(parseCgmm(['+QIND: SMS DONE', 'EC25']), { ok: true, value: 'EC25' });
+  assert.equal(parseCgmi(['^SYSSTART', '+CPIN: READY', 'Quectel']).ok, true);
+  assert.equal(parseCgmr(['+CGMR: EC25EFAR06A06M4G']), { ok: true, value: 'EC25EFAR06A06M4G' });
+  assert.not.ok(parseCgmr(['+QIND: "csq",20,99']).ok);
+});
+
 test.run();
