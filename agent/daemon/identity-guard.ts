@@ -14,7 +14,7 @@ import type { Logger } from '../../modem/log.js';
 import type { Modem } from '../../modem/service/modem.js';
 import { readLiveIdentity } from '../../modem/service/read-info.js';
 import type { ClockConfig, IdentityConfig } from '../config/types.js';
-import { decideClock } from '../identity/clock-trust.js';
+import { clockFloorMs, decideClock } from '../identity/clock-trust.js';
 import { type BindingStatus, checkBinding, lastDigits, readCertInfo } from '../identity/index.js';
 import type { BeforeConnect, BeforeConnectDecision } from '../uplink/index.js';
 import type { AgentClock } from './agent-clock.js';
@@ -90,16 +90,8 @@ export function createIdentityGuard(deps: GuardDeps): IdentityGuard {
   async function checkClock(modem: Modem | null, notBeforeMs: number): Promise<BeforeConnectDecision | null> {
     const nowMs = deps.clock.nowMs();
     let networkTimeMs: number | null = null;
-    if (
-      decideClock({
-        ...deps.clockConfig,
-        nowMs,
-        certNotBeforeMs: notBeforeMs,
-        networkTimeMs: null,
-        networkTimeAgeMs: 0,
-      }).kind !== 'trusted' &&
-      modem
-    ) {
+    // The network time is read only when the clock is behind what the certificate needs.
+    if (nowMs < clockFloorMs(notBeforeMs) && modem) {
       const r = await modem.send('AT+CCLK?').then(
         (x) => parseCclk(x.lines),
         () => null,

@@ -7,6 +7,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { connect, type MqttClient } from 'mqtt';
 import nacl from 'tweetnacl';
+import { requestControl } from '../../agent/control/control-server.js';
 import type { JsonValue } from '../../modem/errors.js';
 import type { MosquittoBroker } from '../broker/index.js';
 import type { LabDevice, LabPki } from '../pki/index.js';
@@ -149,6 +150,8 @@ export async function startAgent(s: AgentSetup): Promise<AgentRun> {
     if (r.code !== 0) throw new Error(`status exited ${r.code}: ${r.stderr}`);
     return JSON.parse(r.stdout) as Record<string, JsonValue>;
   };
+  const controlStatus = async (): Promise<Record<string, JsonValue>> =>
+    (await requestControl(socket, 'status')) as Record<string, JsonValue>;
   return {
     child,
     socket,
@@ -160,7 +163,9 @@ export async function startAgent(s: AgentSetup): Promise<AgentRun> {
       let last: unknown = null;
       while (Date.now() < deadline) {
         if (child.exitCode !== null) throw new Error(`agent exited ${child.exitCode}: ${out}`);
-        const st = await status().catch((e: unknown) => {
+        // In-process over the control socket: polling by spawning `ztgw status` five times a second
+        // cost a Node start each time; status() above still goes through the real CLI.
+        const st = await controlStatus().catch((e: unknown) => {
           last = String(e);
           return null;
         });
