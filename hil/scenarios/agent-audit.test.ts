@@ -55,26 +55,30 @@ test('SIM swap, SIM back, uplink loss and return: in the audit log, at the broke
         await agent.waitForStatus((s) => at(s, 'identity', 'binding') === 'sim-mismatch', 'sim-mismatch');
         sim.setState({ identity: { iccid: ID.iccid } });
         await agent.waitForStatus((s) => at(s, 'uplink', 'state') === 'connected', 'connected');
+        // At the broker: the shipped records, decoded, gathered over every message received.
+        const seen = new Set<string>();
+        const atBroker = (want: readonly string[]) =>
+          cloud.waitFor(
+            (m) => {
+              const b = decodeAuditBatch(m.bytes);
+              if (b.ok)
+                for (const raw of b.value.records) {
+                  const r = decodeRecord(raw);
+                  if (r.ok) seen.add(r.value.ev);
+                }
+              return want.every((e) => seen.has(e));
+            },
+            `audit records ${want.join(', ')} at the broker`,
+            30_000,
+          );
+        // What happened before the outage is shipped while the session is up.
+        await atBroker(['agent.start', 'sim.swapped', 'identity.restored', 'uplink.up']);
         await broker.stop();
         await agent.waitForStatus((s) => at(s, 'uplink', 'state') !== 'connected', 'uplink lost');
         await broker.restart();
         await agent.waitForStatus((s) => at(s, 'uplink', 'state') === 'connected', 'connected again', 30_000);
-        // At the broker: the shipped records, decoded.
-        const seen = new Set<string>();
-        const want = ['agent.start', 'sim.swapped', 'identity.restored', 'uplink.up', 'uplink.down'];
-        await cloud.waitFor(
-          (m) => {
-            const b = decodeAuditBatch(m.bytes);
-            if (b.ok)
-              for (const raw of b.value.records) {
-                const r = decodeRecord(raw);
-                if (r.ok) seen.add(r.value.ev);
-              }
-            return want.every((e) => seen.has(e));
-          },
-          `audit records ${want.join(', ')} at the broker`,
-          30_000,
-        );
+        // The loss itself is recorded while the uplink is down and shipped once it is back.
+        await atBroker(['uplink.down']);
       });
       await running.agent?.stop();
       running.agent = null;
