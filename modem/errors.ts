@@ -54,6 +54,15 @@ export const ERROR_CODES = [
   'CONTROL_PROTOCOL',
   // sensor policy (publish, subscribe, command decisions)
   'POLICY_DENIED',
+  // journal (agent/queue): the durable store of readings
+  'JOURNAL_IO',
+  'JOURNAL_CORRUPT',
+  'JOURNAL_UNAVAILABLE',
+  // local listeners for sensors (agent/proxies)
+  'SENSOR_AUTH_FAILED',
+  'LISTENER_LIMIT',
+  'LISTENER_PROTOCOL',
+  'LISTENER_BIND',
   // CLI
   'CLI_USAGE',
 ] as const;
