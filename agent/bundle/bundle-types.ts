@@ -13,8 +13,8 @@ export interface BundleReadingInput {
   readonly sensor: string;
   /** When the reading was accepted, ms since the Unix epoch (integer, ≥ 0). */
   readonly tMs: number;
-  /** The sensor's own sequence number (integer, ≥ 0). */
-  readonly seq: number;
+  /** The local topic the sensor published on (checked by policy), e.g. `readings/env`. */
+  readonly topic: string;
   /** Raw payload bytes; carried as CBOR when they are UTF-8 JSON, else as a byte string. */
   readonly payload: Uint8Array;
 }
@@ -22,7 +22,11 @@ export interface BundleReadingInput {
 export interface BundleInput {
   /** The device id, as in the topic `ztgw/<id>/up/t`. */
   readonly deviceId: string;
-  /** Bundle sequence (integer, ≥ 0): lets the receiver drop duplicates after a QoS 1 resend. */
+  /**
+   * Journal sequence number of the first reading (integer, ≥ 1); the readings are consecutive
+   * journal records, so reading i has sequence `bundleSeq + i`. A receiver drops a (dev, seq) it has
+   * seen, which also covers a resend whose bundle was cut differently after a restart.
+   */
   readonly bundleSeq: number;
   readonly readings: readonly BundleReadingInput[];
 }
@@ -67,8 +71,10 @@ export type ReadingBody =
 
 export interface DecodedReading {
   readonly sensor: string;
+  readonly topic: string;
   /** Absolute time, ms since the Unix epoch (t0 + dt). */
   readonly tMs: number;
+  /** Journal sequence number: the bundle's seq + the reading's index. */
   readonly seq: number;
   readonly body: ReadingBody;
 }

@@ -1,7 +1,7 @@
 /**
  * The telemetry bundle published on `ztgw/<id>/up/t` (schema: bundle.cddl).
  *
- *   readings ─▶ string table of sensor ids ─▶ { v, dev, seq, t0, s, r } (CBOR, fixed key order)
+ *   readings ─▶ string tables of sensor ids and topics ─▶ { v, dev, seq, t0, s, tp, r } (CBOR, fixed key order)
  *                                                  │ deflate pays? (> 10 % and ≥ 32 bytes)
  *                                                  ▼ yes
  *                                            { v, z: 1, d: deflateRaw(bundle) }
@@ -36,23 +36,17 @@ export function encodeBundle(b: BundleInput, opts: EncodeBundleOptions = {}): Ui
   let t0Ms = Number.POSITIVE_INFINITY;
   for (const r of b.readings) {
     checkUint('tMs', r.tMs);
-    checkUint('seq', r.seq);
     if (r.tMs < t0Ms) t0Ms = r.tMs;
   }
   if (b.readings.length === 0) t0Ms = 0;
 
   const table = new Map<string, number>();
-  const indices = b.readings.map((r) => {
-    let i = table.get(r.sensor);
-    if (i === undefined) {
-      i = table.size;
-      table.set(r.sensor, i);
-    }
-    return i;
-  });
+  const topics = new Map<string, number>();
+  const indices = b.readings.map((r) => indexOf(table, r.sensor));
+  const topicIndices = b.readings.map((r) => indexOf(topics, r.topic));
 
   const w = new CborWriter();
-  w.mapHeader(6);
+  w.mapHeader(7);
   w.text('v');
   w.uint(BUNDLE_VERSION);
   w.text('dev');
@@ -64,13 +58,16 @@ export function encodeBundle(b: BundleInput, opts: EncodeBundleOptions = {}): Ui
   w.text('s');
   w.arrayHeader(table.size);
   for (const sensor of table.keys()) w.text(sensor);
+  w.text('tp');
+  w.arrayHeader(topics.size);
+  for (const topic of topics.keys()) w.text(topic);
   w.text('r');
   w.arrayHeader(b.readings.length);
   b.readings.forEach((r, n) => {
     w.arrayHeader(4);
     w.uint(indices[n] ?? 0);
     w.uint(r.tMs - t0Ms);
-    w.uint(r.seq);
+    w.uint(topicIndices[n] ?? 0);
     const json = asJson(r.payload, o.maxJsonDepth);
     if (json === undefined) w.bytes(r.payload);
     else w.json(json.value);
@@ -91,6 +88,16 @@ export function encodeBundle(b: BundleInput, opts: EncodeBundleOptions = {}): Ui
   const isWorthIt =
     savedBytes >= o.deflateMinSavingBytes && savedBytes > plain.length * o.deflateMinSavingRatio;
   return isWorthIt ? packed : plain;
+}
+
+/** The index of `key` in an insertion-ordered string table, adding it when new. */
+function indexOf(table: Map<string, number>, key: string): number {
+  let i = table.get(key);
+  if (i === undefined) {
+    i = table.size;
+    table.set(key, i);
+  }
+  return i;
 }
 
 function checkUint(name: string, n: number): void {

@@ -88,6 +88,13 @@ function readBundle(m: Obj, wasDeflated: boolean, maxReadings: number): Result<B
     if (typeof id !== 'string') return fail(`bundle: s[${i}] must be a text string`);
     sensors.push(id);
   }
+  const tp = m.get('tp');
+  if (!Array.isArray(tp)) return fail('bundle: tp must be an array of topics');
+  const topics: string[] = [];
+  for (const [i, t] of tp.entries()) {
+    if (typeof t !== 'string') return fail(`bundle: tp[${i}] must be a text string`);
+    topics.push(t);
+  }
   const r = m.get('r');
   if (!Array.isArray(r)) return fail('bundle: r must be an array of readings');
   if (r.length > maxReadings) return fail(`bundle: ${r.length} readings, limit is ${maxReadings}`);
@@ -103,11 +110,16 @@ function readBundle(m: Obj, wasDeflated: boolean, maxReadings: number): Result<B
     if (dtMs === undefined) return fail(`bundle: r[${i}] dt must be an unsigned integer`);
     const tMs = t0Ms + dtMs;
     if (!Number.isSafeInteger(tMs)) return fail(`bundle: r[${i}] t0 + dt is past 2^53`);
-    const seq = asUint(item[2]);
-    if (seq === undefined) return fail(`bundle: r[${i}] seq must be an unsigned integer`);
+    const topicIndex = asUint(item[2]);
+    if (topicIndex === undefined) return fail(`bundle: r[${i}] topic index must be an unsigned integer`);
+    const topic = topics[topicIndex];
+    if (topic === undefined)
+      return fail(`bundle: r[${i}] topic index ${topicIndex} out of range (table has ${topics.length})`);
+    const seq = bundleSeq + i;
+    if (!Number.isSafeInteger(seq)) return fail(`bundle: r[${i}] seq + index is past 2^53`);
     const body = readBody(item[3]);
     if (body === undefined) return fail(`bundle: r[${i}] body holds a type other than plain CBOR data`);
-    readings.push({ sensor, tMs, seq, body });
+    readings.push({ sensor, topic, tMs, seq, body });
   }
   return ok({ deviceId, bundleSeq, t0Ms, readings, wasDeflated });
 }

@@ -11,7 +11,7 @@ import type { CliIo } from './modem-commands.js';
 export const DECODE_USAGE = `usage:
   ztgw ops decode [--file PATH] [--hex]
 reads one telemetry bundle (raw CBOR, or hex text with --hex) from PATH or stdin and prints one
-JSON line per reading: {"dev","bundleSeq","sensor","t","seq","body"} with t in ms since the epoch;
+JSON line per reading: {"dev","bundleSeq","seq","sensor","topic","t","body"} with t in ms since the epoch;
 a body that was not JSON is printed as base64 with "bodyEncoding":"base64".`;
 
 const SPEC = { values: ['file'], booleans: ['hex', 'help'] };
@@ -59,7 +59,7 @@ export async function runDecodeCommand(argv: readonly string[], io: DecodeIo): P
 }
 
 function readingLine(dev: string, bundleSeq: number, r: DecodedReading): object {
-  const base = { dev, bundleSeq, sensor: r.sensor, t: r.tMs, seq: r.seq };
+  const base = { dev, bundleSeq, seq: r.seq, sensor: r.sensor, topic: r.topic, t: r.tMs };
   if (r.body.kind === 'json') return { ...base, body: r.body.value };
   return { ...base, body: Buffer.from(r.body.bytes).toString('base64'), bodyEncoding: 'base64' };
 }

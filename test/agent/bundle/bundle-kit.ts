@@ -5,8 +5,8 @@ import { CborWriter } from '../../../agent/bundle/cbor-writer.js';
 export const utf8 = new TextEncoder();
 export const T0 = 1_732_550_000_123;
 
-export function jsonReading(sensor: string, tMs: number, seq: number, body: unknown): BundleReadingInput {
-  return { sensor, tMs, seq, payload: utf8.encode(JSON.stringify(body)) };
+export function jsonReading(sensor: string, tMs: number, topic: string, body: unknown): BundleReadingInput {
+  return { sensor, tMs, topic, payload: utf8.encode(JSON.stringify(body)) };
 }
 
 /** 100 readings from 10 sensors, shaped like a typical climate sensor's JSON. */
@@ -16,7 +16,7 @@ export function climateBundle(): BundleInput {
     const sensor = `s${10 + (i % 10)}`;
     const t = T0 + i * 1000;
     const body = { sensor, t, temp: 21.37 + (i % 7) * 0.01, hum: 40.2 + (i % 5) * 0.1, seq: 123 + i };
-    readings.push(jsonReading(sensor, t, 123 + i, body));
+    readings.push(jsonReading(sensor, t, i % 3 === 0 ? 'readings/env' : 'readings/air', body));
   }
   return { deviceId: 'gw-0042', bundleSeq: 7, readings };
 }
@@ -29,9 +29,14 @@ export function plainBytes(doc: CborWriterScript): Uint8Array {
 export type CborWriterScript = (w: CborWriter) => void;
 
 /** A bundle map written by hand so one field can be made wrong. */
-export function handBundle(over: { v?: number; index?: number; readings?: number }): Uint8Array {
+export function handBundle(over: {
+  v?: number;
+  index?: number;
+  topicIndex?: number;
+  readings?: number;
+}): Uint8Array {
   return plainBytes((w) => {
-    w.mapHeader(6);
+    w.mapHeader(7);
     w.text('v');
     w.uint(over.v ?? 1);
     w.text('dev');
@@ -43,6 +48,9 @@ export function handBundle(over: { v?: number; index?: number; readings?: number
     w.text('s');
     w.arrayHeader(1);
     w.text('s1');
+    w.text('tp');
+    w.arrayHeader(1);
+    w.text('readings/env');
     w.text('r');
     const n = over.readings ?? 1;
     w.arrayHeader(n);
@@ -50,7 +58,7 @@ export function handBundle(over: { v?: number; index?: number; readings?: number
       w.arrayHeader(4);
       w.uint(over.index ?? 0);
       w.uint(0);
-      w.uint(i);
+      w.uint(over.topicIndex ?? 0);
       w.uint(1);
     }
   });

@@ -21,17 +21,23 @@ test('round trip: JSON bodies, raw byte bodies and unicode', () => {
     deviceId: 'gw-Zürich-東京',
     bundleSeq: 2 ** 40,
     readings: [
-      jsonReading('s17', T0 + 5, 1, { temp: 21.37, hum: 40.2, ok: true, note: null, tags: ['a', 'ß'] }),
-      { sensor: 'modbus/ä', tMs: T0, seq: 0, payload: raw },
-      jsonReading('s17', T0 + 70_000, 2, {
+      jsonReading('s17', T0 + 5, 'readings/env', {
+        temp: 21.37,
+        hum: 40.2,
+        ok: true,
+        note: null,
+        tags: ['a', 'ß'],
+      }),
+      { sensor: 'modbus/ä', tMs: T0, topic: 'raw/ä', payload: raw },
+      jsonReading('s17', T0 + 70_000, 'cmd-ack', {
         label: 'Grüße 🌡️',
         n: -17,
         big: 2 ** 53 - 1,
         neg64: -1_770_583_051_883_644,
         half: 0.5,
       }),
-      { sensor: 'text', tMs: T0 + 1, seq: 3, payload: utf8.encode('not json {') },
-      jsonReading('s18', T0 + 2, 4, 'just a string'),
+      { sensor: 'text', tMs: T0 + 1, topic: 'readings/env', payload: utf8.encode('not json {') },
+      jsonReading('s18', T0 + 2, 'a/b/c', 'just a string'),
     ],
   };
   const b = mustDecode(encodeBundle(input, { isDeflateAllowed: false }));
@@ -40,13 +46,13 @@ test('round trip: JSON bodies, raw byte bodies and unicode', () => {
   assert.is(b.t0Ms, T0);
   assert.is(b.wasDeflated, false);
   assert.equal(
-    b.readings.map((r) => [r.sensor, r.tMs, r.seq]),
+    b.readings.map((r) => [r.sensor, r.topic, r.tMs, r.seq]),
     [
-      ['s17', T0 + 5, 1],
-      ['modbus/ä', T0, 0],
-      ['s17', T0 + 70_000, 2],
-      ['text', T0 + 1, 3],
-      ['s18', T0 + 2, 4],
+      ['s17', 'readings/env', T0 + 5, 2 ** 40],
+      ['modbus/ä', 'raw/ä', T0, 2 ** 40 + 1],
+      ['s17', 'cmd-ack', T0 + 70_000, 2 ** 40 + 2],
+      ['text', 'readings/env', T0 + 1, 2 ** 40 + 3],
+      ['s18', 'a/b/c', T0 + 2, 2 ** 40 + 4],
     ],
   );
   assert.equal(b.readings[0]?.body, {
@@ -92,18 +98,18 @@ test('numbers: integers shortest, float32 only when exact, float64 otherwise, -0
     encodeBundle({
       deviceId: 'd',
       bundleSeq: 1,
-      readings: [{ sensor: 'a', tMs: 1, seq: 1, payload: utf8.encode('[-0]') }],
+      readings: [{ sensor: 'a', tMs: 1, topic: 'readings/env', payload: utf8.encode('[-0]') }],
     }),
   ).readings[0]?.body;
   assert.ok(body?.kind === 'json' && Array.isArray(body.value) && Object.is(body.value[0], -0));
 });
 
-test('bytes per reading: 100 climate readings from 10 sensors (JSON 77.37, CBOR 63.66, deflated 17.90 B/reading)', () => {
+test('bytes per reading: 100 climate readings from 10 sensors (JSON 77.37, CBOR 62.96, deflated 16.79 B/reading)', () => {
   const input = climateBundle();
   const plain = encodeBundle(input, { isDeflateAllowed: false });
   const packed = encodeBundle(input);
-  assert.is(plain.length, 6366);
-  assert.is(packed.length, 1790);
+  assert.is(plain.length, 6296);
+  assert.is(packed.length, 1679);
   assert.is(
     input.readings.reduce((n, r) => n + r.payload.length, 0),
     7737,
@@ -143,7 +149,7 @@ test('deflate is used only when it pays', () => {
   const noisy = {
     deviceId: 'gw',
     bundleSeq: 1,
-    readings: [{ sensor: 'n', tMs: T0, seq: 1, payload: noise }],
+    readings: [{ sensor: 'n', tMs: T0, topic: 'readings/env', payload: noise }],
   };
   assert.equal(encodeBundle(noisy), encodeBundle(noisy, { isDeflateAllowed: false }));
 });
@@ -153,30 +159,31 @@ test('determinism: the same input gives the same bytes, fixed key order', () => 
   const b = encodeBundle(climateBundle());
   assert.equal(a, b);
   const plain = encodeBundle(
-    { deviceId: 'd', bundleSeq: 3, readings: [jsonReading('s', 10, 4, { b: 1, a: 2 })] },
+    { deviceId: 'd', bundleSeq: 3, readings: [jsonReading('s', 10, 't', { b: 1, a: 2 })] },
     {
       isDeflateAllowed: false,
     },
   );
-  // {v:1, dev:"d", seq:3, t0:10, s:["s"], r:[[0,0,4,{b:1,a:2}]]}
+  // {v:1, dev:"d", seq:3, t0:10, s:["s"], tp:["t"], r:[[0,0,0,{b:1,a:2}]]}
   assert.is(
     hex(plain),
-    'a6' +
+    'a7' +
       '617601' +
       '636465766164' +
       '6373657103' +
       '6274300a' +
       '617381617' +
       '3' +
+      '627470816174' +
       '617281840000' +
-      '04a2616201616102',
+      '00a2616201616102',
   );
 });
 
 test('interoperability: a plain cbor-x decode sees the documented structure', () => {
   const input = climateBundle();
   const plainDoc = decode(encodeBundle(input, { isDeflateAllowed: false })) as Record<string, unknown>;
-  assert.equal(Object.keys(plainDoc), ['v', 'dev', 'seq', 't0', 's', 'r']);
+  assert.equal(Object.keys(plainDoc), ['v', 'dev', 'seq', 't0', 's', 'tp', 'r']);
   assert.is(plainDoc['v'], 1);
   assert.is(plainDoc['dev'], 'gw-0042');
   assert.is(plainDoc['seq'], 7);
@@ -184,10 +191,11 @@ test('interoperability: a plain cbor-x decode sees the documented structure', ()
   assert.is(plainDoc['t0'], BigInt(T0));
   assert.equal(plainDoc['s'], ['s10', 's11', 's12', 's13', 's14', 's15', 's16', 's17', 's18', 's19']);
   const r = plainDoc['r'] as unknown[][];
+  assert.equal(plainDoc['tp'], ['readings/env', 'readings/air']);
   assert.equal(r[13], [
     3,
     13_000,
-    136,
+    1,
     { sensor: 's13', t: BigInt(T0 + 13_000), temp: 21.43, hum: 40.5, seq: 136 },
   ]);
   const env = decode(encodeBundle(input)) as Record<string, unknown>;
@@ -197,7 +205,7 @@ test('interoperability: a plain cbor-x decode sees the documented structure', ()
     encodeBundle({
       deviceId: 'd',
       bundleSeq: 1,
-      readings: [{ sensor: 'x', tMs: 1, seq: 1, payload: new Uint8Array([1, 2]) }],
+      readings: [{ sensor: 'x', tMs: 1, topic: 'readings/env', payload: new Uint8Array([1, 2]) }],
     }),
   ) as { r: unknown[][] };
   const body = r[0] === undefined ? undefined : raw.r[0]?.[3];
@@ -212,7 +220,7 @@ test('encoder refuses what no receiver would accept', () => {
       encodeBundle({
         deviceId: 'd',
         bundleSeq: 1,
-        readings: [{ sensor: 's', tMs: 1.5, seq: 1, payload: new Uint8Array() }],
+        readings: [{ sensor: 's', tMs: 1.5, topic: 'readings/env', payload: new Uint8Array() }],
       }),
     /tMs/,
   );
@@ -230,7 +238,7 @@ test('deeply nested JSON travels as raw bytes', () => {
     encodeBundle({
       deviceId: 'd',
       bundleSeq: 1,
-      readings: [{ sensor: 's', tMs: 1, seq: 1, payload: utf8.encode(deep) }],
+      readings: [{ sensor: 's', tMs: 1, topic: 'readings/env', payload: utf8.encode(deep) }],
     }),
   );
   assert.equal(b.readings[0]?.body, { kind: 'bytes', bytes: utf8.encode(deep) });

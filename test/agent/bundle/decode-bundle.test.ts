@@ -69,7 +69,11 @@ const utf8 = new TextEncoder();
 test('a "__proto__" key in a sensor\'s JSON stays a plain data key', () => {
   const payload = utf8.encode('{"__proto__":{"x":1},"a":2}');
   const r = decodeBundle(
-    encodeBundle({ deviceId: 'd', bundleSeq: 1, readings: [{ sensor: 's', tMs: 1, seq: 1, payload }] }),
+    encodeBundle({
+      deviceId: 'd',
+      bundleSeq: 1,
+      readings: [{ sensor: 's', tMs: 1, topic: 'readings/env', payload }],
+    }),
   );
   if (!r.ok) throw new Error(r.reason);
   const body = r.value.readings[0]?.body;
@@ -83,7 +87,7 @@ test('property: any JSON payload round trips to the value JSON.parse gives', () 
       const readings = values.map((v, i) => ({
         sensor: `s${i % 2}`,
         tMs: 1000 + i,
-        seq: i,
+        topic: 'readings/env',
         payload: utf8.encode(JSON.stringify(v)),
       }));
       const r = decodeBundle(encodeBundle({ deviceId: 'd', bundleSeq: 1, readings }));

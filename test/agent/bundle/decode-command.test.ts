@@ -14,14 +14,19 @@ const BUNDLE = encodeBundle({
   deviceId: 'gw-7',
   bundleSeq: 41,
   readings: [
-    { sensor: 's17', tMs: T0 + 250, seq: 9, payload: utf8.encode('{"temp":21.37,"hum":40.2}') },
-    { sensor: 'rs485/3', tMs: T0, seq: 10, payload: new Uint8Array([0xde, 0xad, 0xbe, 0xef]) },
+    {
+      sensor: 's17',
+      tMs: T0 + 250,
+      topic: 'readings/env',
+      payload: utf8.encode('{"temp":21.37,"hum":40.2}'),
+    },
+    { sensor: 'rs485/3', tMs: T0, topic: 'raw/modbus', payload: new Uint8Array([0xde, 0xad, 0xbe, 0xef]) },
   ],
 });
 
 const EXPECTED = [
-  '{"dev":"gw-7","bundleSeq":41,"sensor":"s17","t":1732550000373,"seq":9,"body":{"temp":21.37,"hum":40.2}}',
-  '{"dev":"gw-7","bundleSeq":41,"sensor":"rs485/3","t":1732550000123,"seq":10,"body":"3q2+7w==","bodyEncoding":"base64"}',
+  '{"dev":"gw-7","bundleSeq":41,"seq":41,"sensor":"s17","topic":"readings/env","t":1732550000373,"body":{"temp":21.37,"hum":40.2}}',
+  '{"dev":"gw-7","bundleSeq":41,"seq":42,"sensor":"rs485/3","topic":"raw/modbus","t":1732550000123,"body":"3q2+7w==","bodyEncoding":"base64"}',
 ];
 
 function fakeIo(stdin: Uint8Array = new Uint8Array()): DecodeIo & { outLines: string[]; errLines: string[] } {
