@@ -6,8 +6,10 @@ import type {
   ClockConfig,
   ExposureConfig,
   IdentityConfig,
+  JournalConfig,
   LogConfig,
   PathsConfig,
+  TelemetryConfig,
   UplinkConfig,
 } from './types.js';
 
@@ -68,7 +70,31 @@ export const RANGES = {
   listeners: { min: 0, max: 32 },
   'listeners.port': { min: 1, max: 65_535 },
   operatorKeys: { min: 1, max: 16 },
+  'journal.maxBytes': { min: 1_048_576, max: 68_719_476_736 },
+  'journal.maxAgeS': { min: 60, max: 31_536_000 },
+  'journal.segmentBytes': { min: 65_536, max: 67_108_864 },
+  'journal.groupCommitMs': { min: 0, max: 1000 },
+  'telemetry.bundleMaxReadings': { min: 1, max: 10_000 },
+  'telemetry.bundleMaxBytes': { min: 1024, max: 1_048_576 },
+  'telemetry.bundleMaxWaitMs': { min: 0, max: 600_000 },
+  'telemetry.maxInFlight': { min: 1, max: 16 },
+  'telemetry.dailyCapBytes': { min: 1024, max: 1_099_511_627_776 },
 } as const;
+
+export const JOURNAL_DEFAULTS = {
+  maxBytes: 67_108_864,
+  maxAgeS: 604_800,
+  segmentBytes: 1_048_576,
+  groupCommitMs: 10,
+} as const satisfies JournalConfig;
+
+export const TELEMETRY_DEFAULTS = {
+  bundleMaxReadings: 2000,
+  bundleMaxBytes: 262_144,
+  bundleMaxWaitMs: 1000,
+  maxInFlight: 2,
+  isDeflateAllowed: true,
+} as const satisfies TelemetryConfig;
 
 /** Baud rates a modem AT port is configured with. */
 export const BAUD_RATES: readonly number[] = [

@@ -4,6 +4,7 @@
  * defaults and ranges live in defaults.ts and are quoted here.
  */
 import type { LevelName } from '../../modem/log.js';
+import type { PolicyConfig } from '../policy/types.js';
 
 /** The lowest TLS version the uplink offers. */
 export type TlsMinVersion = 'TLSv1.2' | 'TLSv1.3';
@@ -136,6 +137,55 @@ export type ListenerConfig =
       readonly path: string;
     };
 
+/** Sensors behind the gateway: who they are (a credential each) and what they may do (policy). */
+export interface SensorsConfig {
+  /**
+   * Sensor id → credential: `scrypt$N$r$p$<salt>$<key>` for a password (N a power of two,
+   * 1024..1048576; `ztgw sensor hash-secret` makes one with N=16384, r=8, p=1) or `sha256$<hex>` for
+   * a random token of at least 128 bits. The id is the MQTT username / HTTP Basic user.
+   */
+  readonly credentials: Readonly<Record<string, string>>;
+  /** Default deny: a sensor without an entry may do nothing (agent/policy/types.ts). */
+  readonly policy: PolicyConfig;
+}
+
+/** The journal of readings, `<stateDir>/journal`. */
+export interface JournalConfig {
+  /** Cap on disk over all lanes, bytes, 1 MiB..64 GiB. Default 67108864 (64 MiB). Telemetry goes first. */
+  readonly maxBytes: number;
+  /** Telemetry older than this is evicted, seconds, 60..31536000. Default 604800 (7 days). */
+  readonly maxAgeS: number;
+  /** Segment file size, bytes, 64 KiB..64 MiB and at most maxBytes/4. Default 1048576 (1 MiB). */
+  readonly segmentBytes: number;
+  /**
+   * Longest wait for companions before one write and one fsync, ms, 0..1000. Default 10: a reading is
+   * acknowledged to its sensor at most this much later, and flash sees one page write per batch.
+   */
+  readonly groupCommitMs: number;
+}
+
+/** Telemetry bundles on `ztgw/<id>/up/t` and their cellular budget. */
+export interface TelemetryConfig {
+  /** Most readings in one bundle, 1..10000. Default 2000. */
+  readonly bundleMaxReadings: number;
+  /** Most sensor payload bytes in one bundle (before encoding), 1 KiB..1 MiB. Default 262144 (256 KiB). */
+  readonly bundleMaxBytes: number;
+  /**
+   * Longest a durable reading waits for a bundle, ms, 0..600000. Default 1000. With nothing in
+   * flight a bundle leaves at once; while one is in flight readings coalesce up to this long.
+   */
+  readonly bundleMaxWaitMs: number;
+  /** Bundles published and not yet acknowledged (PUBACK), 1..16. Default 2. */
+  readonly maxInFlight: number;
+  /** Deflate a bundle when it saves > 10 % and ≥ 32 bytes. Default true. */
+  readonly isDeflateAllowed: boolean;
+  /**
+   * Telemetry bytes per UTC day on the uplink (bundle payloads), 1 KiB..1 TiB. Default: no cap. Past
+   * it telemetry waits in the journal for the next day; alerts and audit are never capped.
+   */
+  readonly dailyCapBytes?: number;
+}
+
 export interface LogConfig {
   /** Default 'info'. */
   readonly level: LevelName;
@@ -156,6 +206,10 @@ export interface AgentConfig {
   readonly exposure: ExposureConfig;
   /** 0..32 local listeners. Default []. */
   readonly listeners: readonly ListenerConfig[];
+  /** Default: no sensors (everything denied). */
+  readonly sensors: SensorsConfig;
+  readonly journal: JournalConfig;
+  readonly telemetry: TelemetryConfig;
   /** 1..16 operator Ed25519 public keys, base64 of 32 bytes; they sign remote config and grants. Required. */
   readonly operatorKeys: readonly string[];
   readonly log: LogConfig;

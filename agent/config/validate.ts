@@ -14,6 +14,7 @@ import type { InterfaceTable } from '../uplink/classify-address.js';
 import { deepFreeze, ProblemList, readSection } from './check.js';
 import { EXPOSURE_DEFAULTS } from './defaults.js';
 import type { ConfigResult } from './types.js';
+import { validateJournal, validateSensors, validateTelemetry } from './validate-data-path.js';
 import { validateExposure, validateListeners } from './validate-listeners.js';
 import {
   validateClock,
@@ -35,6 +36,9 @@ export const TOP_LEVEL_KEYS = [
   'paths',
   'exposure',
   'listeners',
+  'sensors',
+  'journal',
+  'telemetry',
   'operatorKeys',
   'log',
 ] as const;
@@ -67,6 +71,9 @@ export function validateConfig(raw: unknown, env: ValidationEnv = {}): ConfigRes
   const exposure = validateExposure(top['exposure'], p);
   const wanGlobs = exposure?.wanInterfaces ?? EXPOSURE_DEFAULTS.wanInterfaces;
   const listeners = validateListeners(top['listeners'], p, env.interfaces ?? {}, wanGlobs);
+  const sensors = validateSensors(top['sensors'], p);
+  const journal = validateJournal(top['journal'], p);
+  const telemetry = validateTelemetry(top['telemetry'], p);
   const operatorKeys = validateOperatorKeys(top['operatorKeys'], p);
   const log = validateLog(top['log'], p);
   if (
@@ -79,11 +86,28 @@ export function validateConfig(raw: unknown, env: ValidationEnv = {}): ConfigRes
     paths === null ||
     exposure === null ||
     listeners === null ||
+    sensors === null ||
+    journal === null ||
+    telemetry === null ||
     operatorKeys === null ||
     log === null
   ) {
     return { ok: false, problems: p.list };
   }
-  const config = { deviceId, uplink, modem, identity, clock, paths, exposure, listeners, operatorKeys, log };
+  const config = {
+    deviceId,
+    uplink,
+    modem,
+    identity,
+    clock,
+    paths,
+    exposure,
+    listeners,
+    sensors,
+    journal,
+    telemetry,
+    operatorKeys,
+    log,
+  };
   return { ok: true, config: deepFreeze(structuredClone(config)) };
 }

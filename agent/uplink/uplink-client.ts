@@ -65,6 +65,8 @@ export interface UplinkDeps {
   readonly historySize?: number;
   /** Bound on publishing `offline` in stop(), in ms. Default 2000. */
   readonly stopTimeoutMs?: number;
+  /** Told of every publish the broker took (PUBACK for QoS 1): the cellular budget counts them. */
+  readonly onPublished?: (topic: string, payloadBytes: number, qos: 0 | 1) => void;
 }
 
 const DEFAULT_HISTORY_SIZE = 64;
@@ -270,12 +272,12 @@ export function createUplink(deps: UplinkDeps): UplinkClient {
         new ZtgwError('UPLINK_CLOSED', `no uplink session (state ${rec.state})`, { reason: 'not-connected' }),
       );
     }
-    return s.publish(
-      topic,
-      payload,
-      { qos: opts.qos ?? 1, retain: opts.retain ?? false },
-      cfg.publishTimeoutMs,
-    );
+    const qos = opts.qos ?? 1;
+    const sent = s.publish(topic, payload, { qos, retain: opts.retain ?? false }, cfg.publishTimeoutMs);
+    const onPublished = deps.onPublished;
+    if (onPublished === undefined) return sent;
+    const bytes = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length;
+    return sent.then(() => onPublished(topic, bytes, qos));
   };
 
   return {

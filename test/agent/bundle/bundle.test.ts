@@ -126,7 +126,7 @@ test('bytes per reading: 100 climate readings from 10 sensors (JSON 77.37, CBOR 
 });
 
 test('deflate is used only when it pays', () => {
-  const small = { deviceId: 'gw', bundleSeq: 1, readings: [jsonReading('s1', T0, 1, { temp: 21.5 })] };
+  const small = { deviceId: 'gw', bundleSeq: 1, readings: [jsonReading('s1', T0, 'r', { temp: 21.5 })] };
   const smallPlain = encodeBundle(small, { isDeflateAllowed: false });
   assert.equal(encodeBundle(small), smallPlain, 'a small bundle stays plain');
   const repetitive = climateBundle();
@@ -227,7 +227,7 @@ test('encoder refuses what no receiver would accept', () => {
   const many = {
     deviceId: 'd',
     bundleSeq: 1,
-    readings: [jsonReading('s', 1, 1, 1), jsonReading('s', 1, 2, 1)],
+    readings: [jsonReading('s', 1, 'r', 1), jsonReading('s', 1, 'r', 1)],
   };
   assert.throws(() => encodeBundle(many, { maxReadings: 1 }), /limit is 1/);
 });

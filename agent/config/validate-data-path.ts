@@ -1,0 +1,112 @@
+/**
+ * Validates the data-path sections: `sensors` (credential + policy per sensor), `journal` (the
+ * durable store of readings) and `telemetry` (bundling and the cellular budget). The per-sensor
+ * policy is checked by agent/policy's own validator, so the config and a remote policy update can
+ * never disagree on what a rule means.
+ */
+
+import type { PolicyConfig } from '../policy/types.js';
+import { validatePolicy } from '../policy/validate.js';
+import { isRawObject, join, type ProblemList, readBool, readInt, readSection } from './check.js';
+import { JOURNAL_DEFAULTS, RANGES, TELEMETRY_DEFAULTS } from './defaults.js';
+import type { JournalConfig, SensorsConfig, TelemetryConfig } from './types.js';
+
+/** `scrypt$N$r$p$<salt b64>$<key b64>` or `sha256$<64 hex>`; the cost parameters are checked here. */
+export function checkCredential(s: string): string | null {
+  const token = /^sha256\$[0-9a-f]{64}$/.exec(s);
+  if (token !== null) return null;
+  const m = /^scrypt\$(\d+)\$(\d+)\$(\d+)\$([A-Za-z0-9+/]+={0,2})\$([A-Za-z0-9+/]+={0,2})$/.exec(s);
+  if (m === null)
+    return 'expected "scrypt$N$r$p$<salt base64>$<key base64>" or "sha256$<64 hex digits>" (ztgw sensor hash-secret prints one)';
+  const [n, r, par] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (!Number.isInteger(Math.log2(n)) || n < 1024 || n > 1_048_576)
+    return `scrypt N must be a power of two from 1024 to 1048576, got ${n}`;
+  if (r < 1 || r > 32 || par < 1 || par > 16)
+    return `scrypt r must be 1..32 and p 1..16, got r=${r} p=${par}`;
+  if (Buffer.from(m[4] ?? '', 'base64').length < 16) return 'scrypt salt must be at least 16 bytes';
+  if (Buffer.from(m[5] ?? '', 'base64').length < 16) return 'scrypt key must be at least 16 bytes';
+  return null;
+}
+
+/** `sensors: { <id>: { credential, publish, subscribe?, maxPayloadBytes?, rate?, schema? } }`. */
+export function validateSensors(raw: unknown, p: ProblemList): SensorsConfig | null {
+  if (raw === undefined) return { credentials: {}, policy: { sensors: {} } };
+  if (!isRawObject(raw)) {
+    p.add('sensors', 'expected an object of sensor id → { credential, publish, … }');
+    return null;
+  }
+  const before = p.count;
+  const credentials: Record<string, string> = {};
+  const policies: Record<string, unknown> = {};
+  for (const [id, v] of Object.entries(raw)) {
+    const at = join('sensors', id);
+    if (!isRawObject(v)) {
+      p.add(at, 'expected an object { credential, publish, … }');
+      continue;
+    }
+    const { credential, ...policy } = v;
+    if (typeof credential !== 'string') p.add(join(at, 'credential'), 'required (a string)');
+    else {
+      const problem = checkCredential(credential);
+      if (problem !== null) p.add(join(at, 'credential'), problem);
+      else Object.defineProperty(credentials, id, { value: credential, enumerable: true });
+    }
+    Object.defineProperty(policies, id, { value: policy, enumerable: true });
+  }
+  const r = validatePolicy({ sensors: policies });
+  if (!r.ok) for (const x of r.problems) p.add(x.path, x.problem);
+  if (p.count !== before || !r.ok) return null;
+  const policy: PolicyConfig = r.policy;
+  return { credentials, policy };
+}
+
+export function validateJournal(raw: unknown, p: ProblemList): JournalConfig | null {
+  const path = 'journal';
+  const o = readSection(raw, path, Object.keys(JOURNAL_DEFAULTS), p, false);
+  if (o === null) return null;
+  const before = p.count;
+  const d = JOURNAL_DEFAULTS;
+  const c: JournalConfig = {
+    maxBytes: readInt(o, 'maxBytes', path, p, RANGES['journal.maxBytes'], d.maxBytes) ?? d.maxBytes,
+    maxAgeS: readInt(o, 'maxAgeS', path, p, RANGES['journal.maxAgeS'], d.maxAgeS) ?? d.maxAgeS,
+    segmentBytes:
+      readInt(o, 'segmentBytes', path, p, RANGES['journal.segmentBytes'], d.segmentBytes) ?? d.segmentBytes,
+    groupCommitMs:
+      readInt(o, 'groupCommitMs', path, p, RANGES['journal.groupCommitMs'], d.groupCommitMs) ??
+      d.groupCommitMs,
+  };
+  if (c.segmentBytes * 4 > c.maxBytes)
+    p.add(join(path, 'segmentBytes'), 'must be at most a quarter of maxBytes');
+  return p.count === before ? c : null;
+}
+
+export function validateTelemetry(raw: unknown, p: ProblemList): TelemetryConfig | null {
+  const path = 'telemetry';
+  const keys = [...Object.keys(TELEMETRY_DEFAULTS), 'dailyCapBytes'];
+  const o = readSection(raw, path, keys, p, false);
+  if (o === null) return null;
+  const before = p.count;
+  const d = TELEMETRY_DEFAULTS;
+  const int = (key: keyof typeof d & keyof typeof RANGES_T): number =>
+    readInt(o, key, path, p, RANGES_T[key], d[key]) ?? d[key];
+  const base = {
+    bundleMaxReadings: int('bundleMaxReadings'),
+    bundleMaxBytes: int('bundleMaxBytes'),
+    bundleMaxWaitMs: int('bundleMaxWaitMs'),
+    maxInFlight: int('maxInFlight'),
+    isDeflateAllowed: readBool(o, 'isDeflateAllowed', path, p, d.isDeflateAllowed),
+  };
+  const cap =
+    o['dailyCapBytes'] === undefined
+      ? undefined
+      : readInt(o, 'dailyCapBytes', path, p, RANGES['telemetry.dailyCapBytes']);
+  if (p.count !== before) return null;
+  return cap === undefined ? base : { ...base, dailyCapBytes: cap };
+}
+
+const RANGES_T = {
+  bundleMaxReadings: RANGES['telemetry.bundleMaxReadings'],
+  bundleMaxBytes: RANGES['telemetry.bundleMaxBytes'],
+  bundleMaxWaitMs: RANGES['telemetry.bundleMaxWaitMs'],
+  maxInFlight: RANGES['telemetry.maxInFlight'],
+} as const;
