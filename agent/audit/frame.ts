@@ -18,11 +18,19 @@ export const FRAME_HEADER_BYTES = 8;
 /** Frames one payload. */
 export function encodeFrame(payload: Uint8Array): Uint8Array {
   const out = new Uint8Array(FRAME_HEADER_BYTES + payload.length);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, payload.length);
-  view.setUint32(4, crc32(payload));
   out.set(payload, FRAME_HEADER_BYTES);
+  writeFrameHeader(out);
   return out;
+}
+
+/**
+ * Fills in the length and CRC of `frame`, whose payload is already in place after the
+ * {@link FRAME_HEADER_BYTES}-byte header: lets a caller build a frame in one buffer, without a copy.
+ */
+export function writeFrameHeader(frame: Uint8Array): void {
+  const view = new DataView(frame.buffer, frame.byteOffset, FRAME_HEADER_BYTES);
+  view.setUint32(0, frame.length - FRAME_HEADER_BYTES);
+  view.setUint32(4, crc32(frame.subarray(FRAME_HEADER_BYTES)));
 }
 
 export interface ScannedFrame {
@@ -83,12 +91,22 @@ const WHY: Record<Exclude<FrameCheck['status'], 'ok'>, string> = {
 /**
  * Scans one segment. `isNewest` says whether a bad end may be a torn tail (only the segment being
  * written can have one). `maxPayloadBytes` bounds a frame; a longer length field is damage.
+ * `magic` is the header the segment must start with (the audit one unless another store's,
+ * of the same length, is given).
  */
-export function scanSegment(bytes: Uint8Array, isNewest: boolean, maxPayloadBytes: number): SegmentScan {
+export function scanSegment(
+  bytes: Uint8Array,
+  isNewest: boolean,
+  maxPayloadBytes: number,
+  magic: Uint8Array = SEGMENT_MAGIC,
+): SegmentScan {
   const frames: ScannedFrame[] = [];
+  if (magic.length !== SEGMENT_HEADER_BYTES) {
+    throw new TypeError(`segment magic must be ${SEGMENT_HEADER_BYTES} bytes, got ${magic.length}`);
+  }
   if (bytes.length < SEGMENT_HEADER_BYTES) {
     // An empty file, or a header cut short: only the newest segment can be caught mid-creation.
-    const isPrefix = Buffer.compare(bytes, SEGMENT_MAGIC.subarray(0, bytes.length)) === 0;
+    const isPrefix = Buffer.compare(bytes, magic.subarray(0, bytes.length)) === 0;
     if (isNewest && isPrefix) {
       const tail =
         bytes.length === 0
@@ -103,7 +121,7 @@ export function scanSegment(bytes: Uint8Array, isNewest: boolean, maxPayloadByte
       corruption: { kind: 'bad-header', offset: 0, frameIndex: -1, why: 'short segment header' },
     };
   }
-  if (Buffer.compare(bytes.subarray(0, SEGMENT_HEADER_BYTES), SEGMENT_MAGIC) !== 0) {
+  if (Buffer.compare(bytes.subarray(0, SEGMENT_HEADER_BYTES), magic) !== 0) {
     return {
       frames,
       goodBytes: 0,
@@ -112,7 +130,7 @@ export function scanSegment(bytes: Uint8Array, isNewest: boolean, maxPayloadByte
         kind: 'bad-header',
         offset: 0,
         frameIndex: -1,
-        why: 'not a ztgw audit segment (bad header)',
+        why: magic === SEGMENT_MAGIC ? 'not a ztgw audit segment (bad header)' : 'bad segment header',
       },
     };
   }
