@@ -8,6 +8,7 @@ import { ENROLL_USAGE, OPS_CA_USAGE, runEnrollCommand, runOpsCaCommand } from '.
 import { MODEM_USAGE, runModemCommand } from './cli/modem-commands.js';
 import { OPS_SIGNER_USAGE, runOpsSignerCommand } from './cli/ops-signer.js';
 import { RUN_USAGE, runCertCommand, runRunCommand, runStatusCommand } from './cli/run-commands.js';
+import { runSensorCommand, SENSOR_USAGE } from './cli/sensor-commands.js';
 
 const USAGE = `ztgw — zero-trust connectivity agent for cellular IoT gateways
 
@@ -17,7 +18,8 @@ ${ENROLL_USAGE}
 ${OPS_CA_USAGE}
 ${OPS_SIGNER_USAGE}
 ${DECODE_USAGE}
-${AUDIT_USAGE}`;
+${AUDIT_USAGE}
+${SENSOR_USAGE}`;
 
 async function main(argv: readonly string[]): Promise<number> {
   const ac = new AbortController();
@@ -44,6 +46,8 @@ async function main(argv: readonly string[]): Promise<number> {
         return await runModemCommand(rest, io);
       case 'enroll':
         return await runEnrollCommand(rest, io);
+      case 'sensor':
+        return await runSensorCommand(rest, io);
       case 'ops':
         if (rest[0] === 'ca') return await runOpsCaCommand(rest.slice(1), io);
         if (rest[0] === 'signer') return await runOpsSignerCommand(rest.slice(1), io);

@@ -1,0 +1,203 @@
+/**
+ * The MQTT listener for sensors: a TCP server, connection admission, one deadline sweep for all
+ * connections, and the table of connected sensors (one connection per sensor id: a new one takes
+ * over). Each connection is an `MqttConnection`.
+ */
+import { createServer, type Server, type Socket } from 'node:net';
+import type { Logger } from '../../modem/log.js';
+import { ConnectionAdmission } from './admission.js';
+import { type Counters, formatPeer, newCounters, snapshot, sourceOf } from './counters.js';
+import type { ListenerLimits } from './limits.js';
+import { listenOn } from './listen.js';
+import { MqttConnection, type MqttHost } from './mqtt-connection.js';
+import { reportEvent } from './safe-gate.js';
+import { SubscriptionSet } from './subscriptions.js';
+import type { Listener, ListenerEvent, SensorGate, Unsupported } from './types.js';
+
+/**
+ * Starts the MQTT listener (3.1.1 and 5) on `spec`. Sensors log in with username = sensor id and
+ * password = secret; every publish and subscribe goes to `gate`.
+ *
+ * Decisions, each the protocol's answer to something a sensor must not be able to do to the gateway:
+ *
+ * - PUBACK only after `gate.publish` resolved: the reading is durable. Acks go out in the order the
+ *   PUBLISHes came (MQTT 3.1.1 §4.6), several in one write.
+ * - Denied QoS 1 publish on 3.1.1: answered with a PUBACK (3.1.1 has no negative PUBACK). The
+ *   reading is not stored; the gate has counted and audited the denial. Disconnecting instead would
+ *   make the client resend the same refused reading after every reconnect, forever, and hold up the
+ *   good readings queued behind it. On 5 the PUBACK carries 0x97 (rate), 0x83 (size, schema), 0x90
+ *   (bad topic) or 0x87 (not authorized) and a reason string, unless the client set Request
+ *   Problem Information to 0 (0x95 is not a PUBACK code; see `denialReasonCode`).
+ * - Journal unavailable: no ack. A v5 PUBACK ≥ 0x80 would end the QoS 1 exchange and the client
+ *   would drop the reading (MQTT 5 §4.3.2); instead the connection is closed (v5: DISCONNECT 0x89,
+ *   server busy) and the unacknowledged PUBLISH is resent after the reconnect with DUP set. QoS 0
+ *   publishes have no ack to hold; they are counted as unavailable and the connection stays.
+ * - QoS 2 refused: v5 DISCONNECT 0x9B (QoS not supported, CONNACK advertises Maximum QoS 1);
+ *   3.1.1 closes the connection, which is all 3.1.1 allows.
+ * - Retain flag ignored: the reading is journaled like any other; the listener is no broker and keeps
+ *   nothing for later subscribers. Will messages ignored: a sensor's disconnect reaches the agent as
+ *   a `disconnect` event. Both reported once per connection as `unsupported … ignored`.
+ * - Topic aliases refused (v5 DISCONNECT 0x94): CONNACK advertises none.
+ * - In-flight cap: at `maxInFlight` unanswered publishes the socket is paused, so TCP pushes back on
+ *   the sensor; packets already parsed from the last chunk wait in a queue bounded by that chunk.
+ * - Identity is the username; the client id is not. A second connection of a sensor takes over
+ *   (v5: DISCONNECT 0x8E to the first). Commands go down at QoS 0.
+ * - Sessions: a sensor asking for a persistent session (3.1.1 CleanSession 0; 5 Clean Start 0 with
+ *   a Session Expiry Interval) gets its subscriptions back and Session Present 1 on reconnect, so
+ *   a conforming client keeps and resends its unacknowledged QoS 1 publishes [MQTT-4.4.0-1]. A
+ *   session lasts while the listener runs, whatever the expiry interval; a clean connect ends it.
+ *   There is no server-side QoS 1 state to keep: readings are acked only once durable.
+ */
+export async function startMqttListener(
+  spec: { readonly address: string; readonly port: number },
+  limits: ListenerLimits,
+  gate: SensorGate,
+  log: Logger,
+): Promise<Listener> {
+  const server = createServer({ noDelay: true });
+  const listener = new MqttListener(server, limits, gate, log.child({ component: 'mqtt-listener' }));
+  await listenOn(
+    server,
+    { host: spec.address, port: spec.port },
+    `mqtt ${formatPeer(spec.address, spec.port)}`,
+  );
+  listener.started();
+  return listener;
+}
+
+class MqttListener implements Listener, MqttHost {
+  readonly counters: Counters = newCounters();
+  private readonly admission: ConnectionAdmission;
+  private readonly connections = new Set<MqttConnection>();
+  private readonly sensors = new Map<string, MqttConnection>();
+  /** Kept sessions (their subscriptions), by sensor id: at most one per sensor that authenticated. */
+  private readonly sessions = new Map<string, SubscriptionSet>();
+  private clockMs = performance.now();
+  private sweep: ReturnType<typeof setInterval> | null = null;
+  private closing: Promise<void> | null = null;
+  private onDrained: (() => void) | null = null;
+
+  constructor(
+    private readonly server: Server,
+    readonly limits: ListenerLimits,
+    readonly gate: SensorGate,
+    readonly log: Logger,
+  ) {
+    this.admission = new ConnectionAdmission(limits.maxConnections, limits.perSourceConnectsPerMin);
+    server.on('connection', (s: Socket) => this.onConnection(s));
+    server.on('error', (err) => log.error({ err }, 'mqtt listener error'));
+  }
+
+  started(): void {
+    this.sweep = setInterval(() => this.onSweep(), this.limits.timerResolutionMs);
+  }
+
+  nowMs(): number {
+    return this.clockMs;
+  }
+
+  emit(e: ListenerEvent): void {
+    if (e.kind === 'connect' || e.kind === 'disconnect' || e.kind === 'takeover') {
+      this.log.info({ ...e }, `sensor.${e.kind}`);
+    } else if (
+      e.kind !== 'limit' ||
+      (e.limit !== 'maxConnections' && e.limit !== 'perSourceConnectsPerMin')
+    ) {
+      this.log.warn({ ...e }, `listener.${e.kind}`);
+    } else this.log.debug({ ...e }, 'listener.refused');
+    reportEvent(this.gate, this.log, this.counters, e);
+  }
+
+  reportUnsupported(c: MqttConnection, feature: Unsupported, action: 'refused' | 'ignored'): void {
+    this.emit({ kind: 'unsupported', via: 'mqtt', sensorId: c.sensorId, peer: c.peer, feature, action });
+  }
+
+  claim(
+    c: MqttConnection,
+    wantsSession: boolean,
+  ): { subscriptions: SubscriptionSet; isSessionPresent: boolean } {
+    const id = c.sensorId ?? '';
+    const old = this.sensors.get(id);
+    this.sensors.set(id, c);
+    if (old !== undefined && old !== c) {
+      this.emit({ kind: 'takeover', via: 'mqtt', sensorId: id, peer: c.peer, previousPeer: old.peer });
+      old.takenOver(c.peer);
+    }
+    const kept = this.sessions.get(id);
+    if (wantsSession && kept !== undefined) return { subscriptions: kept, isSessionPresent: true };
+    const fresh = new SubscriptionSet();
+    if (wantsSession) this.sessions.set(id, fresh);
+    else this.sessions.delete(id);
+    return { subscriptions: fresh, isSessionPresent: false };
+  }
+
+  released(c: MqttConnection, reason: string): void {
+    this.connections.delete(c);
+    this.admission.release();
+    if (this.connections.size === 0) this.onDrained?.();
+    const id = c.sensorId;
+    if (id === null) return;
+    if (this.sensors.get(id) === c) this.sensors.delete(id);
+    this.emit({ kind: 'disconnect', via: 'mqtt', sensorId: id, peer: c.peer, reason });
+  }
+
+  private onConnection(socket: Socket): void {
+    const peer = formatPeer(socket.remoteAddress, socket.remotePort);
+    if (this.closing !== null) {
+      socket.destroy();
+      return;
+    }
+    this.clockMs = performance.now();
+    const a = this.admission.admit(sourceOf(socket.remoteAddress), this.clockMs);
+    if (!a.ok) {
+      socket.on('error', () => undefined); // the socket is destroyed at once; a reset is no news
+      socket.destroy();
+      this.emit({ kind: 'limit', via: 'mqtt', sensorId: null, peer, limit: a.limit, reason: a.reason });
+      return;
+    }
+    this.counters.accepted++;
+    this.connections.add(new MqttConnection(socket, peer, this));
+  }
+
+  private onSweep(): void {
+    this.clockMs = performance.now();
+    for (const c of this.connections) c.checkDeadlines(this.clockMs);
+    this.admission.prune(this.clockMs);
+  }
+
+  address(): string {
+    const a = this.server.address();
+    return a === null || typeof a === 'string' ? String(a) : formatPeer(a.address, a.port);
+  }
+
+  deliver(sensorId: string, topic: string, payload: Uint8Array): boolean {
+    const c = this.sensors.get(sensorId);
+    if (c === undefined || !c.deliver(topic, payload)) return false;
+    this.counters.delivered++;
+    return true;
+  }
+
+  stats() {
+    return snapshot('mqtt', this.counters, this.connections.size, this.sensors.size);
+  }
+
+  close(): Promise<void> {
+    this.closing ??= new Promise<void>((resolve) => {
+      // The sweep keeps running until the last socket is gone: it destroys those that linger.
+      // node:net reports the server closed before the sockets' own close events have run, so
+      // wait for both: stats and disconnect events are complete when close() resolves.
+      const serverClosed = new Promise<void>((r) => this.server.close(() => r()));
+      const released = new Promise<void>((r) => {
+        this.onDrained = r;
+        if (this.connections.size === 0) r();
+      });
+      for (const c of this.connections) c.shutdown();
+      void Promise.all([serverClosed, released]).then(() => {
+        if (this.sweep !== null) clearInterval(this.sweep);
+        this.sweep = null;
+        resolve();
+      });
+    });
+    return this.closing;
+  }
+}
