@@ -14,14 +14,19 @@ import type { CliIo } from './modem-commands.js';
 
 export const RUN_USAGE = `usage:
   ztgw run    [--config FILE] [--<section>-<field> VALUE …] [--clock-start ISO] [--state-refresh-ms N]
+              [--denial-window-ms N]
     the daemon; the config is validated first and every problem is listed with its field
     --clock-start starts the agent's own clock at ISO (lab use: TLS still uses the system clock)
+    --denial-window-ms sets the policy.denied aggregation window (default 60000; lab use)
   ztgw status [--socket PATH | --config FILE] [--json]
   ztgw cert rotate [--socket PATH | --config FILE]   rotate the device certificate now (through the daemon)`;
 
 export async function runRunCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const loaded = await loadConfig({ argv });
-  const args = parseArgs(loaded.rest, { values: ['clock-start', 'state-refresh-ms'], booleans: [] });
+  const args = parseArgs(loaded.rest, {
+    values: ['clock-start', 'state-refresh-ms', 'denial-window-ms'],
+    booleans: [],
+  });
   if (args.positionals.length > 0)
     throw usageError(`ztgw run takes no arguments, got ${args.positionals.join(' ')}`);
   const start = args.values.get('clock-start');
@@ -43,6 +48,9 @@ export async function runRunCommand(argv: readonly string[], io: CliIo): Promise
     clock,
     ...(args.values.has('state-refresh-ms')
       ? { stateRefreshMs: intFlag(args, 'state-refresh-ms', 30_000, 100, 86_400_000) }
+      : {}),
+    ...(args.values.has('denial-window-ms')
+      ? { denialWindowMs: intFlag(args, 'denial-window-ms', 60_000, 10, 3_600_000) }
       : {}),
   });
   await agent.start(io.signal);

@@ -7,24 +7,21 @@
 
 import type { PolicyConfig } from '../policy/types.js';
 import { validatePolicy } from '../policy/validate.js';
+import { parseCredential } from '../proxies/credentials.js';
 import { isRawObject, join, type ProblemList, readBool, readInt, readSection } from './check.js';
 import { JOURNAL_DEFAULTS, RANGES, TELEMETRY_DEFAULTS } from './defaults.js';
 import type { JournalConfig, SensorsConfig, TelemetryConfig } from './types.js';
 
-/** `scrypt$N$r$p$<salt b64>$<key b64>` or `sha256$<64 hex>`; the cost parameters are checked here. */
+/**
+ * `scrypt$N$r$p$<salt b64>$<key b64>` or `sha256$<64 hex>`, read by the listeners' own parser; the
+ * config asks more of the cost than the parser does: N at least 1024.
+ */
 export function checkCredential(s: string): string | null {
-  const token = /^sha256\$[0-9a-f]{64}$/.exec(s);
-  if (token !== null) return null;
-  const m = /^scrypt\$(\d+)\$(\d+)\$(\d+)\$([A-Za-z0-9+/]+={0,2})\$([A-Za-z0-9+/]+={0,2})$/.exec(s);
-  if (m === null)
-    return 'expected "scrypt$N$r$p$<salt base64>$<key base64>" or "sha256$<64 hex digits>" (ztgw sensor hash-secret prints one)';
-  const [n, r, par] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  if (!Number.isInteger(Math.log2(n)) || n < 1024 || n > 1_048_576)
-    return `scrypt N must be a power of two from 1024 to 1048576, got ${n}`;
-  if (r < 1 || r > 32 || par < 1 || par > 16)
-    return `scrypt r must be 1..32 and p 1..16, got r=${r} p=${par}`;
-  if (Buffer.from(m[4] ?? '', 'base64').length < 16) return 'scrypt salt must be at least 16 bytes';
-  if (Buffer.from(m[5] ?? '', 'base64').length < 16) return 'scrypt key must be at least 16 bytes';
+  const c = parseCredential(s);
+  if (!c.ok)
+    return `${c.reason}; expected "scrypt$N$r$p$<salt base64>$<key base64>" or "sha256$<64 hex digits>" (ztgw sensor hash-secret prints one)`;
+  if (c.value.kind === 'scrypt' && c.value.N < 1024)
+    return `scrypt N must be at least 1024, got ${c.value.N}`;
   return null;
 }
 

@@ -6,6 +6,7 @@
  *     └──▶ identity guard (before every uplink attempt: SIM/modem binding, clock) ──▶ uplink
  *   uplink connected ──▶ pending alerts (up/alert) ──▶ state (up/state, retained)
  *   control socket ──▶ `ztgw status`
+ *   sensors ──▶ data path (listeners, policy, journal) ──▶ telemetry bundles (up/t)
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ import type { Logger } from '../../modem/log.js';
 import type { ModemInfo } from '../../modem/service/info.js';
 import { DEFAULT_MODEM_CONFIG, Modem } from '../../modem/service/modem.js';
 import { readModemInfo } from '../../modem/service/read-info.js';
+import type { AuditEvent } from '../audit/index.js';
 import type { AgentConfig } from '../config/types.js';
 import { type ControlHandler, ControlServer } from '../control/control-server.js';
 import {
@@ -33,6 +35,7 @@ import {
 import type { AgentClock } from './agent-clock.js';
 import { AlertQueue } from './alert-queue.js';
 import { type AuditTrail, openAuditTrail } from './audit-trail.js';
+import { DataPath } from './data-path.js';
 import { createIdentityGuard, type IdentityGuard } from './identity-guard.js';
 import { Rotation, type RotationOptions } from './rotation.js';
 import { buildStateDoc } from './state-doc.js';
@@ -54,6 +57,8 @@ export interface AgentDeps {
   /** Overrides STATE_REFRESH_MS (lab runs). */
   readonly stateRefreshMs?: number;
   readonly rotation?: RotationOptions;
+  /** policy.denied aggregation window, ms (lab runs shorten it). Default 60 000. */
+  readonly denialWindowMs?: number;
 }
 
 export class Agent {
@@ -74,6 +79,7 @@ export class Agent {
   private isTrial = false;
   private lastWarning: LifetimeWarning | null = null;
   private audit: AuditTrail | null = null;
+  private readonly dataPath: DataPath;
 
   constructor(private readonly deps: AgentDeps) {
     const { config } = deps;
@@ -109,7 +115,20 @@ export class Agent {
       nowMs: () => deps.clock.nowMs(),
       // During a rotation trial the session tries the new pair; otherwise the configured one.
       loadMaterial: (cfg) => loadTlsMaterial(this.isTrial ? { ...cfg, ...next } : cfg),
+      onPublished: (topic, bytes, qos) => this.dataPath.countPublish(topic, bytes, qos),
     });
+    const dataPathDeps = {
+      config,
+      uplink: this.uplink,
+      log: deps.log,
+      nowMs: () => deps.clock.nowMs(),
+      audit: (e: AuditEvent) => void this.audit?.record(e),
+    };
+    this.dataPath = new DataPath(
+      deps.denialWindowMs === undefined
+        ? dataPathDeps
+        : { ...dataPathDeps, denialWindowMs: deps.denialWindowMs },
+    );
     // Rotation replaces device.key/device.crt in the keys dir: only possible when the uplink uses them.
     const usesKeysDir =
       config.uplink.certFile === join(keys, KEY_FILES.deviceCert) &&
@@ -197,6 +216,7 @@ export class Agent {
     await this.alerts.load().catch((err: unknown) => this.log.error({ err }, 'alerts.unreadable'));
     await this.control.start(this.ac.signal);
     await this.startModem();
+    await this.dataPath.start(this.ac.signal);
     this.uplink.onStatus((s) => {
       if (s.state === 'connected') void this.onConnected();
     });
@@ -223,6 +243,7 @@ export class Agent {
       outcome: 'ok',
       reason: 'stop requested',
     });
+    await this.dataPath.stop().catch((err: unknown) => this.log.error({ err }, 'data-path.stop-failed'));
     this.ac.abort();
     this.wake?.();
     await this.uplink.stop();
@@ -243,6 +264,7 @@ export class Agent {
       ...this.stateDoc(),
       rotation: rotation as JsonValue,
       attempts: JSON.parse(JSON.stringify(this.uplink.attempts().slice(-10))) as JsonValue,
+      dataPath: this.dataPath.status(),
     };
   }
 

@@ -63,8 +63,11 @@ export interface MosquittoBroker {
   readonly pid: number | null;
   /** Stops the broker (SIGTERM, then SIGKILL after stopTimeoutMs) and waits for it to exit. Idempotent. */
   stop(): Promise<void>;
-  /** Stops (gracefully, or with `signal: 'SIGKILL'` as a crash) and starts again on the same port. */
-  restart(opts?: { readonly signal?: 'SIGTERM' | 'SIGKILL' }): Promise<void>;
+  /**
+   * Stops (gracefully, or with `signal: 'SIGKILL'` as a crash) and starts again on the same port,
+   * after `downMs` (default 0) of outage.
+   */
+  restart(opts?: { readonly signal?: 'SIGTERM' | 'SIGKILL'; readonly downMs?: number }): Promise<void>;
   /** The broker's log so far. */
   logText(): Promise<string>;
 }
@@ -220,6 +223,7 @@ export async function startMosquitto(opts: MosquittoOptions): Promise<MosquittoB
     stop: () => stop(),
     restart: async (o = {}) => {
       await stop(o.signal ?? 'SIGTERM');
+      if ((o.downMs ?? 0) > 0) await sleep(o.downMs ?? 0);
       await spawnBroker(port);
       await waitReady(port);
     },

@@ -61,8 +61,8 @@ test('every problem names its field', () => {
   );
   assert.equal(problemLines(validateConfig(raw)), [
     'sensors.s1.credential: required (a string)',
-    'sensors.s2.credential: expected "scrypt$N$r$p$<salt base64>$<key base64>" or "sha256$<64 hex digits>" (ztgw sensor hash-secret prints one)',
-    'sensors.s3.credential: scrypt N must be a power of two from 1024 to 1048576, got 1000',
+    'sensors.s2.credential: unknown credential scheme "hunter2" (scrypt or sha256); expected "scrypt$N$r$p$<salt base64>$<key base64>" or "sha256$<64 hex digits>" (ztgw sensor hash-secret prints one)',
+    'sensors.s3.credential: N is 1000, expected a power of two; expected "scrypt$N$r$p$<salt base64>$<key base64>" or "sha256$<64 hex digits>" (ztgw sensor hash-secret prints one)',
     'sensors["bad id"]: bad sensor id: expected 1..64 characters of [A-Za-z0-9_.-] starting with a letter or digit',
     'sensors.s4.rates: unknown key (expected one of publish, subscribe, maxPayloadBytes, rate, schema)',
     'journal.maxBytes: must be between 1048576 and 68719476736, got 1024',
