@@ -54,9 +54,12 @@ package: build
 bench: build
 	npx tsx hil/bench/run.ts
 	npx tsx hil/bench/audit-export.ts
+	npx tsx hil/bench/journal.ts
+	npx tsx hil/bench/data-path/run.ts --json build/bench-data-path.json
 
 run: build
 	bash hil/run-lab.sh
+	npx tsx hil/lab/run-lab.ts
 
 clean:
 	rm -rf build .debs-ok

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# `make run`: the embedded default lab. Starts the simulated modem on a real pseudo-terminal, then
+# `make run`, part one: the modem. Starts the simulated modem on a real pseudo-terminal, then
 # shows `ztgw modem info` and a few seconds of `ztgw modem watch` against it, through the same serial
 # code path a real modem uses. PROFILE picks the simulated firmware family (default quectel-ec25).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PROFILE="${PROFILE:-quectel-ec25}"
-WATCH_MS="${WATCH_MS:-8000}"
+WATCH_MS="${WATCH_MS:-4000}"
 dir="$(mktemp -d /tmp/ztgw-lab.XXXXXX)"
 fifo="$dir/ctl"
 mkfifo "$fifo"

@@ -1,0 +1,218 @@
+/**
+ * ztgw as the gateway under test: the built agent (`node build/js/agent/main.js run --config …`)
+ * with the simulated modem on a real PTY (its identity is the one the lab PKI bound the device
+ * certificate to), one MQTT listener on 127.0.0.1 for the sensors, and the uplink pointed at the
+ * harness's relay. Ready when the agent reports `uplink.state: connected` on its control socket and
+ * the sensor port accepts connections.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import nacl from 'tweetnacl';
+import { decodeBundle } from '../../../agent/bundle/bundle.js';
+import { requestControl } from '../../../agent/control/control-server.js';
+import { hashSecret } from '../../../agent/proxies/credentials.js';
+import { fail, ok, type Result } from '../../../modem/at/result.js';
+import { freePort } from '../../broker/free-port.js';
+import { at } from '../../scenarios/cloud-kit.js';
+import { SimModem } from '../../sim-modem/sim-modem.js';
+import { waitForPort } from './peer.js';
+import type { GatewayEnv, GatewayUnderTest, ReadingId, RunningGateway } from './types.js';
+
+/** How much of the agent's output is kept for error messages, characters. */
+const LOG_TAIL_CHARS = 20_000;
+
+/** The simulated modem profile; the lab PKI binds the device certificate to its ICCID/IMEI. */
+export const ZTGW_SIM_PROFILE = 'quectel-ec25';
+
+export interface ZtgwGatewayOptions {
+  /** The built agent entry. Default build/js/agent/main.js of this tree (`make build`). */
+  readonly mainJs?: string;
+  /** Bound on start until the uplink is connected and the listener accepts, in ms. Default 60000. */
+  readonly startTimeoutMs?: number;
+  /** Between status polls during start, in ms. Default 200. */
+  readonly pollIntervalMs?: number;
+  /** Bound on a graceful stop (SIGTERM) before SIGKILL, in ms. Default 10000. */
+  readonly stopTimeoutMs?: number;
+  /**
+   * scrypt cost of the sensor credentials. Default 1024, the lowest the config accepts: credentials
+   * are checked once per connection, before the measured part of a run.
+   */
+  readonly scryptN?: number;
+}
+
+/** The readings of one `ztgw/<id>/up/t` bundle, identified by the sensor's own `sensor` and `seq` fields. */
+export function decodeZtgwBundle(_topic: string, payload: Buffer): Result<readonly ReadingId[]> {
+  const b = decodeBundle(payload);
+  if (!b.ok) return b;
+  const ids: ReadingId[] = [];
+  for (const r of b.value.readings) {
+    if (r.body.kind !== 'json') return fail(`journal seq ${r.seq}: body is not JSON`);
+    const v = r.body.value;
+    if (typeof v !== 'object' || v === null || Array.isArray(v))
+      return fail(`journal seq ${r.seq}: body is not an object`);
+    const sensor = v['sensor'];
+    const seq = v['seq'];
+    if (typeof sensor !== 'string' || typeof seq !== 'number')
+      return fail(`journal seq ${r.seq}: body lacks "sensor" or "seq"`);
+    // The bundle's sensor is the authenticated identity; a body naming another sensor is a wrong reading.
+    if (sensor !== r.sensor) return fail(`journal seq ${r.seq}: body says ${sensor}, sent by ${r.sensor}`);
+    ids.push({ sensor, seq });
+  }
+  return ok(ids);
+}
+
+/** The agent config for the benchmark: the rig's usual config plus the data path. */
+export async function ztgwBenchConfig(
+  env: GatewayEnv,
+  p: {
+    readonly modemPath: string;
+    readonly sensorPort: number;
+    readonly socket: string;
+    readonly scryptN: number;
+  },
+): Promise<Record<string, unknown>> {
+  const sensors: Record<string, unknown> = {};
+  for (const s of env.sensors) {
+    sensors[s.id] = {
+      credential: await hashSecret(s.secret, { N: p.scryptN }),
+      publish: ['readings/#'],
+      rate: { ratePerS: 1000, burst: 2000 },
+    };
+  }
+  return {
+    deviceId: env.deviceId,
+    uplink: {
+      brokers: [{ url: `mqtts://${env.cloud.host}:${env.cloud.port}` }],
+      caFile: env.caFile,
+      certFile: env.certFile,
+      keyFile: env.keyFile,
+      backoffBaseMs: 200,
+      backoffMaxMs: 1000,
+    },
+    modem: { port: p.modemPath },
+    identity: { keysDir: env.keysDir },
+    paths: { stateDir: join(env.stateDir, 'state'), controlSocket: p.socket },
+    log: { level: 'info' },
+    // Remote config is not exercised; the field is required.
+    operatorKeys: [Buffer.from(nacl.sign.keyPair().publicKey).toString('base64')],
+    listeners: [{ kind: 'mqtt', address: '127.0.0.1', port: p.sensorPort }],
+    sensors,
+    journal: { groupCommitMs: 10 },
+    telemetry: { bundleMaxReadings: 2000, bundleMaxWaitMs: 1000 },
+  };
+}
+
+export function ztgwGateway(o: ZtgwGatewayOptions = {}): GatewayUnderTest {
+  return {
+    name: 'ztgw',
+    sensorTopic: () => 'readings/env',
+    cloudFilter: (deviceId) => `ztgw/${deviceId}/up/t`,
+    decode: decodeZtgwBundle,
+    start: (env) => startZtgw(env, o),
+  };
+}
+
+async function startZtgw(env: GatewayEnv, o: ZtgwGatewayOptions): Promise<RunningGateway> {
+  const mainJs = o.mainJs ?? resolve(__dirname, '..', '..', '..', 'build', 'js', 'agent', 'main.js');
+  if (!existsSync(mainJs)) throw new Error(`ztgw agent not built: ${mainJs} is missing (run make build)`);
+  const simDir = join(env.stateDir, 'sim');
+  await mkdir(simDir, { recursive: true });
+  await mkdir(join(env.stateDir, 'run'), { recursive: true });
+  const sim = new SimModem({
+    profile: ZTGW_SIM_PROFILE,
+    dir: simDir,
+    state: { networkTime: { iso: new Date().toISOString().slice(0, 19), tzQuarterHours: 0 } },
+  });
+  await sim.start();
+  let child: ChildProcess | null = null;
+  let out = '';
+  let exitNote: string | null = null;
+  // A harness that dies without its finally blocks must not leave the agent behind.
+  const killOnExit = (): void => {
+    child?.kill('SIGKILL');
+  };
+  process.once('exit', killOnExit);
+  const stop = async (): Promise<void> => {
+    process.off('exit', killOnExit);
+    const c = child;
+    if (c !== null && exitNote === null) {
+      const exited = new Promise<void>((r) => c.once('exit', () => r()));
+      c.kill('SIGTERM');
+      const grace = new AbortController();
+      const isDone = await Promise.race([
+        exited.then(() => true),
+        sleep(o.stopTimeoutMs ?? 10_000, false, { signal: grace.signal }).catch(() => false),
+      ]);
+      grace.abort();
+      if (!isDone) {
+        c.kill('SIGKILL');
+        await exited;
+      }
+    }
+    await sim.stop();
+  };
+  const logTail = async (): Promise<string> => out.split('\n').slice(-30).join('\n');
+  try {
+    const sensorPort = await freePort();
+    const socket = join(env.stateDir, 'run', 'control.sock');
+    const cfg = await ztgwBenchConfig(env, {
+      modemPath: sim.agentPath,
+      sensorPort,
+      socket,
+      scryptN: o.scryptN ?? 1024,
+    });
+    const configPath = join(env.stateDir, 'agent.json');
+    await writeFile(configPath, JSON.stringify(cfg, null, 2));
+    const argv = [process.execPath, mainJs, 'run', '--config', configPath];
+    const full = env.netns === undefined ? argv : ['ip', 'netns', 'exec', env.netns, ...argv];
+    const proc = spawn(full[0] ?? process.execPath, full.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+    child = proc;
+    // Keep only the tail: at info level the agent logs state changes, not readings.
+    const keep = (b: Buffer): void => {
+      out = (out + b.toString('utf8')).slice(-LOG_TAIL_CHARS);
+    };
+    proc.stdout?.on('data', keep);
+    proc.stderr?.on('data', keep);
+    proc.once('exit', (code, signal) => {
+      exitNote = `ztgw agent exited (code ${code}, signal ${signal})`;
+    });
+    await waitReady(socket, sensorPort, o, () => exitNote);
+    return { pid: proc.pid ?? 0, sensorPort, logTail, stop };
+  } catch (err) {
+    await stop();
+    const why = err instanceof Error ? err.message : String(err);
+    throw new Error(
+      `ztgw did not start with the benchmark config (listeners, sensors, journal, telemetry: the agent's data path must accept them): ${why}\n${await logTail()}`,
+    );
+  }
+}
+
+async function waitReady(
+  socket: string,
+  sensorPort: number,
+  o: ZtgwGatewayOptions,
+  isGone: () => string | null,
+): Promise<void> {
+  const timeoutMs = o.startTimeoutMs ?? 60_000;
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no status yet';
+  for (;;) {
+    const gone = isGone();
+    if (gone !== null) throw new Error(gone);
+    const st = await requestControl(socket, 'status').catch((e: unknown) => {
+      last = e instanceof Error ? e.message : String(e);
+      return null;
+    });
+    if (st !== null) {
+      const state = at(st, 'uplink', 'state');
+      last = `uplink.state ${JSON.stringify(state)}, uplink.lastError ${JSON.stringify(at(st, 'uplink', 'lastError') ?? null)}`;
+      if (state === 'connected') break;
+    }
+    if (Date.now() > deadline) throw new Error(`uplink not connected after ${timeoutMs} ms (${last})`);
+    await sleep(o.pollIntervalMs ?? 200);
+  }
+  await waitForPort(sensorPort, Math.max(0, deadline - Date.now()), isGone);
+}
