@@ -84,8 +84,8 @@ export function validateTelemetry(raw: unknown, p: ProblemList): TelemetryConfig
   if (o === null) return null;
   const before = p.count;
   const d = TELEMETRY_DEFAULTS;
-  const int = (key: keyof typeof d & keyof typeof RANGES_T): number =>
-    readInt(o, key, path, p, RANGES_T[key], d[key]) ?? d[key];
+  type IntKey = 'bundleMaxReadings' | 'bundleMaxBytes' | 'bundleMaxWaitMs' | 'maxInFlight';
+  const int = (key: IntKey): number => readInt(o, key, path, p, RANGES[`telemetry.${key}`], d[key]) ?? d[key];
   const base = {
     bundleMaxReadings: int('bundleMaxReadings'),
     bundleMaxBytes: int('bundleMaxBytes'),
@@ -100,10 +100,3 @@ export function validateTelemetry(raw: unknown, p: ProblemList): TelemetryConfig
   if (p.count !== before) return null;
   return cap === undefined ? base : { ...base, dailyCapBytes: cap };
 }
-
-const RANGES_T = {
-  bundleMaxReadings: RANGES['telemetry.bundleMaxReadings'],
-  bundleMaxBytes: RANGES['telemetry.bundleMaxBytes'],
-  bundleMaxWaitMs: RANGES['telemetry.bundleMaxWaitMs'],
-  maxInFlight: RANGES['telemetry.maxInFlight'],
-} as const;

@@ -14,7 +14,7 @@ import type { AuditEvent } from '../audit/index.js';
 import type { AgentConfig } from '../config/types.js';
 import { decideCommand } from '../policy/decide.js';
 import { createAuthenticator, type Listener, startListener } from '../proxies/index.js';
-import { type Journal, LANES, openJournal } from '../queue/index.js';
+import { type Journal, openJournal } from '../queue/index.js';
 import { writeFileDurable } from '../store/durable-file.js';
 import {
   type BudgetState,
@@ -79,7 +79,7 @@ export class DataPath {
       groupCommitMs: config.journal.groupCommitMs,
     });
     this.journal = journal;
-    this.log.info({ report: JSON.parse(JSON.stringify(report)) as JsonValue }, 'journal.open');
+    this.log.info({ report: json(report) }, 'journal.open');
     const auth = createAuthenticator(config.sensors.credentials);
     const gateOpts = {
       policy: config.sensors.policy,
@@ -172,33 +172,28 @@ export class DataPath {
 
   /** The data path for `ztgw status`: per-sensor counters, journal depth, bundles and bytes sent. */
   status(): JsonObject {
-    const j = this.journal;
     const sensors: JsonObject = {};
-    for (const [id, c] of this.gate?.counters() ?? []) {
-      sensors[id] = JSON.parse(JSON.stringify(c)) as JsonValue;
-    }
-    this.budget = rollDay(this.budget, this.deps.nowMs());
+    for (const [id, c] of this.gate?.counters() ?? []) sensors[id] = json(c);
+    const budget = rollDay(this.budget, this.deps.nowMs());
     return {
-      listeners: this.listeners.map((l) => ({
-        address: l.address(),
-        ...(JSON.parse(JSON.stringify(l.stats())) as JsonObject),
-      })),
+      listeners: this.listeners.map((l) => ({ address: l.address(), ...(json(l.stats()) as JsonObject) })),
       listenerEvents: { ...(this.gate?.listenerEvents() ?? {}) },
       sensors,
-      journal: j === null ? null : (JSON.parse(JSON.stringify(j.stats())) as JsonValue),
-      lanes:
-        j === null
-          ? null
-          : LANES.map((lane) => ({ lane, lastSeq: j.lastSeq(lane), ackedThrough: j.ackedThrough(lane) })),
-      telemetry:
-        this.sender === null ? null : (JSON.parse(JSON.stringify(this.sender.status())) as JsonValue),
+      // Per lane: depth, lastSeq, ackedThrough, evictions (the journal's own figures).
+      journal: this.journal === null ? null : json(this.journal.stats()),
+      telemetry: this.sender === null ? null : json(this.sender.status()),
       commands: { delivered: this.commandsDelivered, dropped: this.commandsDropped },
       budget: {
-        day: this.budget.day,
-        bytes: { ...this.budget.bytes },
-        publishes: { ...this.budget.publishes },
+        day: budget.day,
+        bytes: { ...budget.bytes },
+        publishes: { ...budget.publishes },
         telemetryCapBytes: this.deps.config.telemetry.dailyCapBytes ?? null,
       },
     };
   }
+}
+
+/** A plain-data status object as JSON (records of numbers, strings, booleans and nulls). */
+function json(v: object): JsonValue {
+  return JSON.parse(JSON.stringify(v)) as JsonValue;
 }

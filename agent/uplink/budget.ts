@@ -68,11 +68,8 @@ export function mayUseTelemetry(
   if (capBytes === undefined) return { ok: true };
   const cur = rollDay(s, nowMs);
   if (cur.bytes.telemetry + bytes <= capBytes) return { ok: true };
-  const nextDayMs = Date.UTC(
-    new Date(nowMs).getUTCFullYear(),
-    new Date(nowMs).getUTCMonth(),
-    new Date(nowMs).getUTCDate() + 1,
-  );
+  const now = new Date(nowMs);
+  const nextDayMs = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1);
   return { ok: false, retryInMs: nextDayMs - nowMs };
 }
 

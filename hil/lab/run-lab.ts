@@ -7,7 +7,6 @@
  * arrived.
  */
 import { join } from 'node:path';
-import type { MqttClient } from 'mqtt';
 import type { JsonValue } from '../../modem/errors.js';
 import { freePort, startMosquitto } from '../broker/index.js';
 import { makeLabPki } from '../pki/index.js';
@@ -16,6 +15,7 @@ import {
   cloudReadings,
   httpPost,
   type LabSensor,
+  labListeners,
   mqttSensor,
   publishQos1,
   sensorsConfig,
@@ -26,13 +26,17 @@ import { PROFILES } from '../sim-modem/profiles/index.js';
 
 const SECONDS = Number(process.env['LAB_SECONDS'] ?? 20);
 const ID = PROFILES['quectel-ec25']?.initialState.identity ?? { iccid: '', imei: '' };
-const SENSORS: readonly (LabSensor & { via: string; everyMs: number })[] = [
-  { id: 'temp-1', secret: 'lab-temp-1', via: 'mqtt v5', everyMs: 100 },
-  { id: 'hum-1', secret: 'lab-hum-1', via: 'mqtt v3.1.1', everyMs: 250 },
-  { id: 'power-1', secret: 'lab-power-1', via: 'http', everyMs: 500 },
-  { id: 'door-1', secret: 'lab-door-1', via: 'unix', everyMs: 1000 },
-  { id: 'rogue-1', secret: 'lab-rogue-1', via: 'mqtt v5 (tries topics outside its policy)', everyMs: 700 },
-];
+const TEMP = { id: 'temp-1', secret: 'lab-temp-1', via: 'mqtt v5', everyMs: 100 };
+const HUM = { id: 'hum-1', secret: 'lab-hum-1', via: 'mqtt v3.1.1', everyMs: 250 };
+const POWER = { id: 'power-1', secret: 'lab-power-1', via: 'http', everyMs: 500 };
+const DOOR = { id: 'door-1', secret: 'lab-door-1', via: 'unix', everyMs: 1000 };
+const ROGUE = {
+  id: 'rogue-1',
+  secret: 'lab-rogue-1',
+  via: 'mqtt v5 (tries topics outside its policy)',
+  everyMs: 700,
+};
+const SENSORS: readonly (LabSensor & { via: string; everyMs: number })[] = [TEMP, HUM, POWER, DOOR, ROGUE];
 
 function num(v: JsonValue | undefined): number {
   return typeof v === 'number' ? v : 0;
@@ -73,11 +77,7 @@ async function main(): Promise<void> {
           modemPath: sim.agentPath,
           extraArgs: ['--denial-window-ms', '5000'],
           config: {
-            listeners: [
-              { kind: 'mqtt', address: '127.0.0.1', port: mqttPort },
-              { kind: 'http', address: '127.0.0.1', port: httpPort },
-              { kind: 'unix', path: sock },
-            ],
+            listeners: labListeners(mqttPort, httpPort, sock),
             sensors,
             telemetry: { bundleMaxWaitMs: 500 },
             log: { level: 'warn' },
@@ -92,13 +92,13 @@ async function main(): Promise<void> {
         for (const s of SENSORS) console.log(`   ${s.id.padEnd(8)} via ${s.via}, every ${s.everyMs} ms`);
 
         const [temp, hum, rogue] = await Promise.all([
-          mqttSensor(mqttPort, SENSORS[0] ?? { id: '', secret: '' }),
-          mqttSensor(mqttPort, SENSORS[1] ?? { id: '', secret: '' }, { protocolVersion: 4 }),
-          mqttSensor(mqttPort, SENSORS[4] ?? { id: '', secret: '' }),
+          mqttSensor(mqttPort, TEMP),
+          mqttSensor(mqttPort, HUM, { protocolVersion: 4 }),
+          mqttSensor(mqttPort, ROGUE),
         ]);
-        const door = await unixSensor(sock, SENSORS[3] ?? { id: '', secret: '' });
+        const door = await unixSensor(sock, DOOR);
         stops.push(() => door.close());
-        for (const c of [temp, hum, rogue]) stops.push(() => (c as MqttClient).end(true));
+        for (const c of [temp, hum, rogue]) stops.push(() => c.end(true));
         let seq = 0;
         const every = (ms: number, fn: () => Promise<unknown>) => {
           const t = setInterval(() => void fn().catch(() => undefined), ms);
@@ -115,12 +115,7 @@ async function main(): Promise<void> {
           publishQos1(hum, 'readings/env', JSON.stringify({ t: Date.now(), hum: 40 + Math.random() * 5 })),
         );
         every(500, () =>
-          httpPost(
-            httpPort,
-            SENSORS[2] ?? { id: '', secret: '' },
-            'readings/power',
-            JSON.stringify({ watts: 220 + Math.random() * 20 }),
-          ),
+          httpPost(httpPort, POWER, 'readings/power', JSON.stringify({ watts: 220 + Math.random() * 20 })),
         );
         every(1000, () => door.send('readings/door', { open: Math.random() < 0.5 }));
         let flip = false;

@@ -15,6 +15,19 @@ export interface LabSensor {
   readonly secret: string;
 }
 
+/** The three listeners the lab binds: MQTT and HTTP on loopback, and a Unix socket. */
+export function labListeners(
+  mqttPort: number,
+  httpPort: number,
+  socketPath: string,
+): Record<string, unknown>[] {
+  return [
+    { kind: 'mqtt', address: '127.0.0.1', port: mqttPort },
+    { kind: 'http', address: '127.0.0.1', port: httpPort },
+    { kind: 'unix', path: socketPath },
+  ];
+}
+
 /** `sensors` config entries for the given sensors, each with `policy` merged in. */
 export async function sensorsConfig(
   sensors: readonly LabSensor[],
