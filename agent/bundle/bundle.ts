@@ -9,7 +9,6 @@
  * Pure: the same input and options give the same bytes (for a given zlib build).
  */
 import { deflateRawSync } from 'node:zlib';
-import type { JsonValue } from '../../modem/errors.js';
 import {
   BUNDLE_VERSION,
   type BundleInput,
@@ -68,9 +67,8 @@ export function encodeBundle(b: BundleInput, opts: EncodeBundleOptions = {}): Ui
     w.uint(indices[n] ?? 0);
     w.uint(r.tMs - t0Ms);
     w.uint(topicIndices[n] ?? 0);
-    const json = asJson(r.payload, o.maxJsonDepth);
-    if (json === undefined) w.bytes(r.payload);
-    else w.json(json.value);
+    const json = parseJson(r.payload);
+    if (json === NOT_JSON || !w.jsonWithin(json, o.maxJsonDepth)) w.bytes(r.payload);
   });
   const plain = w.finish();
   if (!o.isDeflateAllowed) return plain;
@@ -105,34 +103,28 @@ function checkUint(name: string, n: number): void {
     throw new TypeError(`${name} must be an unsigned safe integer, got ${n}`);
 }
 
+/** What {@link parseJson} returns for a payload that is not JSON text. */
+const NOT_JSON: unique symbol = Symbol('not JSON');
+
 /**
- * The payload as JSON, or undefined when it is not strict UTF-8 JSON or nests deeper than
- * `maxDepth`. JSON numbers are IEEE doubles here, as for any JSON consumer; integers beyond 2^53
- * lose precision the same way they would in the cloud's JSON parser.
+ * The payload parsed as JSON, or NOT_JSON when it is not strict UTF-8 JSON text. JSON numbers are
+ * IEEE doubles here, as for any JSON consumer; integers beyond 2^53 lose precision the same way
+ * they would in the cloud's JSON parser. Depth and finiteness (`1e999` parses to Infinity) are
+ * checked while the value is written (`CborWriter.jsonWithin`).
  */
-function asJson(payload: Uint8Array, maxDepth: number): { value: JsonValue } | undefined {
+function parseJson(payload: Uint8Array): unknown {
   let text: string;
   try {
     text = fatalUtf8.decode(payload);
   } catch {
     // Not UTF-8: raw bytes are the right carriage.
-    return undefined;
+    return NOT_JSON;
   }
-  if (text.trim() === '') return undefined;
-  let value: unknown;
+  if (text.trim() === '') return NOT_JSON;
   try {
-    value = JSON.parse(text);
+    return JSON.parse(text);
   } catch {
     // Not JSON (or nested too deep for the parser): carried as raw bytes.
-    return undefined;
+    return NOT_JSON;
   }
-  return isJsonWithin(value, maxDepth) ? { value } : undefined;
-}
-
-function isJsonWithin(v: unknown, depthLeft: number): v is JsonValue {
-  if (v === null || typeof v === 'boolean' || typeof v === 'string') return true;
-  if (typeof v === 'number') return Number.isFinite(v);
-  if (depthLeft <= 0 || typeof v !== 'object') return false;
-  const items = Array.isArray(v) ? v : Object.values(v);
-  return items.every((item) => isJsonWithin(item, depthLeft - 1));
 }

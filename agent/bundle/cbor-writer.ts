@@ -83,10 +83,27 @@ export class CborWriter {
     }
   }
 
+  /**
+   * A text string. ASCII (sensor ids, JSON keys, most values) is copied unit by unit into the
+   * buffer: a TextEncoder call per string, and the array it returns, cost more than the string.
+   */
   text(s: string): void {
-    const bytes = this.utf8.encode(s);
-    this.head(3, bytes.length);
-    this.raw(bytes);
+    const n = s.length;
+    this.room(9 + n);
+    let i = 0;
+    while (i < n && s.charCodeAt(i) < 0x80) i++;
+    if (i === n) {
+      this.head(3, n);
+      for (let k = 0; k < n; k++) this.buf[this.pos + k] = s.charCodeAt(k);
+      this.pos += n;
+      return;
+    }
+    // Lone surrogates become U+FFFD in both the length and the bytes, as TextEncoder writes them.
+    const len = Buffer.byteLength(s, 'utf8');
+    this.head(3, len);
+    this.room(len);
+    this.utf8.encodeInto(s, this.buf.subarray(this.pos, this.pos + len));
+    this.pos += len;
   }
 
   bytes(b: Uint8Array): void {
@@ -123,6 +140,40 @@ export class CborWriter {
         this.json(v[k] ?? null);
       }
     }
+  }
+
+  /**
+   * Writes `v` as {@link json} would when it is a JSON value (numbers finite) nesting at most
+   * `depthLeft` arrays and objects deep, and returns true; otherwise writes nothing and returns
+   * false. The check and the write are one walk: this runs for every reading of a bundle.
+   */
+  jsonWithin(v: unknown, depthLeft: number): boolean {
+    const start = this.pos;
+    if (this.tryJson(v, depthLeft)) return true;
+    this.pos = start;
+    return false;
+  }
+
+  private tryJson(v: unknown, depthLeft: number): boolean {
+    if (v === null || typeof v === 'boolean') this.simple(v);
+    else if (typeof v === 'number') {
+      if (!Number.isFinite(v)) return false;
+      this.number(v);
+    } else if (typeof v === 'string') this.text(v);
+    else if (depthLeft <= 0 || typeof v !== 'object') return false;
+    else if (Array.isArray(v)) {
+      this.arrayHeader(v.length);
+      for (const item of v) if (!this.tryJson(item, depthLeft - 1)) return false;
+    } else {
+      const keys = Object.keys(v);
+      this.mapHeader(keys.length);
+      for (const k of keys) {
+        this.text(k);
+        // An own "__proto__" key (JSON.parse makes one) is read as the data it holds.
+        if (!this.tryJson(Reflect.get(v, k), depthLeft - 1)) return false;
+      }
+    }
+    return true;
   }
 
   private raw(b: Uint8Array): void {

@@ -21,7 +21,7 @@ import {
 } from '../audit/denial-aggregator.js';
 import type { AuditEvent } from '../audit/index.js';
 import { decidePublish, decideSubscribe } from '../policy/decide.js';
-import type { BucketTable, PolicyConfig } from '../policy/types.js';
+import type { BucketState, PolicyConfig } from '../policy/types.js';
 import type { IngestResult, ListenerEvent, SensorGate, Via } from '../proxies/index.js';
 import type { Journal } from '../queue/index.js';
 import { encodeReadingRecord } from './reading-record.js';
@@ -53,15 +53,22 @@ export interface AgentSensorGate extends SensorGate {
   listenerEvents(): Readonly<Record<string, number>>;
   /** Closes aggregation windows that are due (call on a timer) or all of them (at stop). */
   flushDenials(isFinal: boolean): void;
+  /**
+   * Replaces the policy (a config reload): the next request is decided by it. Token buckets of
+   * sensors that stay are kept, so a reload does not refill anyone's rate allowance.
+   */
+  setPolicy(policy: PolicyConfig): void;
 }
 
 const MAX_TRACKED_UNKNOWN = 256;
 
 export function createSensorGate(deps: SensorGateDeps): AgentSensorGate {
   const log = deps.log.child({ component: 'sensors' });
+  let policy = deps.policy;
   const windowMs = deps.denialWindowMs ?? 60_000;
   const aggregator = { windowMs, maxKeys: 1000 };
-  let buckets: BucketTable = new Map();
+  // This gate's own table, updated in place with the one bucket each publish changed.
+  const buckets = new Map<string, BucketState>();
   let denials: DenialState = EMPTY_DENIALS;
   const counters = new Map<string, SensorCounters>();
   const events: Record<string, number> = {};
@@ -70,7 +77,7 @@ export function createSensorGate(deps: SensorGateDeps): AgentSensorGate {
     let c = counters.get(sensorId);
     if (c === undefined) {
       // Unknown ids come from outside: bound how many get their own row.
-      if (!Object.hasOwn(deps.policy.sensors, sensorId) && counters.size >= MAX_TRACKED_UNKNOWN) return null;
+      if (!Object.hasOwn(policy.sensors, sensorId) && counters.size >= MAX_TRACKED_UNKNOWN) return null;
       c = {
         accepted: 0,
         acceptedBytes: 0,
@@ -116,8 +123,8 @@ export function createSensorGate(deps: SensorGateDeps): AgentSensorGate {
 
     async publish(sensorId, topic, payload, via): Promise<IngestResult> {
       const nowMs = deps.nowMs();
-      const r = decidePublish(deps.policy, buckets, { sensorId, topic, payload }, nowMs);
-      buckets = r.buckets;
+      const r = decidePublish(policy, buckets, { sensorId, topic, payload }, nowMs);
+      if (r.bucket !== null) buckets.set(sensorId, r.bucket);
       const d = r.decision;
       if (!d.allow) {
         deny(sensorId, d.rule, d.reason);
@@ -147,7 +154,7 @@ export function createSensorGate(deps: SensorGateDeps): AgentSensorGate {
     },
 
     subscribe(sensorId, filter): IngestResult {
-      const d = decideSubscribe(deps.policy, { sensorId, filter });
+      const d = decideSubscribe(policy, { sensorId, filter });
       if (d.allow) return { ok: true };
       deny(sensorId, d.rule, d.reason);
       return { ok: false, kind: 'denied', rule: d.rule, reason: d.reason };
@@ -155,11 +162,26 @@ export function createSensorGate(deps: SensorGateDeps): AgentSensorGate {
 
     event(e: ListenerEvent) {
       events[e.kind] = (events[e.kind] ?? 0) + 1;
+      // A refused client certificate never reached authenticate(): audit it here, with its cause.
+      if (e.kind === 'auth-failed' && e.credential === 'certificate') {
+        const c = countersOf(e.sensorId);
+        if (c !== null) c.authFailures++;
+        deps.audit({
+          ev: 'sensor.auth-failed',
+          actor: `peer:${e.peer}`,
+          subject: `sensor:${e.sensorId.slice(0, 64)}`,
+          outcome: 'denied',
+          reason: `${e.reason} on the ${e.via} listener`,
+        });
+      }
     },
 
     counters: () => counters,
     listenerEvents: () => events,
 
+    setPolicy(next) {
+      policy = next;
+    },
     flushDenials(isFinal) {
       const step = flushDenials(denials, isFinal ? Number.POSITIVE_INFINITY : deps.nowMs(), aggregator);
       denials = step.state;

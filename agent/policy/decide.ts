@@ -1,6 +1,8 @@
 /**
  * The policy decisions for sensors behind the gateway, default deny. Pure: the shell passes the
- * policy, the bucket table and the time, logs the reason, audits denials and keeps the new table.
+ * policy, its bucket table and the time, logs the reason, audits denials and stores the one bucket
+ * a publish changed (the table is the shell's, updated in place there: copying it per publish cost
+ * an allocation of every sensor's entry for each reading).
  *
  *   publish:   sensor known? ─▶ topic well-formed? ─▶ allowed pattern? ─▶ size ─▶ rate ─▶ schema ─▶ t/<id>/<topic>
  *   subscribe: sensor known? ─▶ filter well-formed? ─▶ other sensors' commands? ─▶ covered by policy?
@@ -17,6 +19,7 @@ import { reachesOtherSensor } from './segmentation.js';
 import { takeToken } from './token-bucket.js';
 import { checkSensorId, checkSensorTopic, checkTopicFilter } from './topic-check.js';
 import type {
+  BucketState,
   BucketTable,
   CommandDecision,
   CommandRequest,
@@ -46,51 +49,66 @@ function lookup(policy: PolicyConfig, sensorId: string): SensorPolicy | null {
 
 const unknownSensor = 'sensor has no policy';
 
+/** What {@link decidePublish} decided, and the sensor's bucket after its rate check. */
+export interface PublishOutcome {
+  readonly decision: Decision;
+  /**
+   * The new state of `req.sensorId`'s bucket, for the caller to store in its table; null when the
+   * publish was refused before the rate check (the bucket is unchanged).
+   */
+  readonly bucket: BucketState | null;
+}
+
+/** Whether `topic`'s first level is `root` (no split: this runs for every reading). */
+function hasRootLevel(topic: string, root: string): boolean {
+  return topic.startsWith(root) && (topic.length === root.length || topic.charCodeAt(root.length) === 0x2f);
+}
+
 /**
- * Decides one publish from an authenticated sensor at `nowMs`. On allow, `upstreamTopic` is
- * `t/<sensorId>/<topic>`, built from the authenticated id and never from the payload. The returned
- * `buckets` holds the sensor's bucket after the rate check (the input table when it ran no check).
+ * Decides one publish from an authenticated sensor at `nowMs`, reading the sensor's bucket from
+ * `buckets` (a sensor without an entry starts full). On allow, `upstreamTopic` is
+ * `t/<sensorId>/<topic>`, built from the authenticated id and never from the payload. `buckets` is
+ * not touched: the caller stores the returned `bucket` under `req.sensorId` when it is not null.
  */
 export function decidePublish(
   policy: PolicyConfig,
   buckets: BucketTable,
   req: PublishRequest,
   nowMs: number,
-): { decision: Decision; buckets: BucketTable } {
+): PublishOutcome {
   const sensor = lookup(policy, req.sensorId);
-  if (sensor === null) return { decision: deny('unknown-sensor', unknownSensor), buckets };
+  if (sensor === null) return { decision: deny('unknown-sensor', unknownSensor), bucket: null };
   const topic = checkSensorTopic(req.topic);
-  if (!topic.ok) return { decision: deny('topic-invalid', topic.reason), buckets };
+  if (!topic.ok) return { decision: deny('topic-invalid', topic.reason), bucket: null };
   // The command namespace flows down only; a sensor publishing there would pose as the gateway.
-  if (req.topic.split('/')[0] === COMMAND_TOPIC_ROOT) {
+  if (hasRootLevel(req.topic, COMMAND_TOPIC_ROOT)) {
     return {
       decision: deny('topic-not-allowed', `"${COMMAND_TOPIC_ROOT}/…" is for commands to sensors`),
-      buckets,
+      bucket: null,
     };
   }
   if (!sensor.publish.some((pattern) => matchesFilter(pattern, req.topic))) {
     return {
       decision: deny('topic-not-allowed', 'topic matches no publish pattern of this sensor'),
-      buckets,
+      bucket: null,
     };
   }
   if (req.payload.byteLength > sensor.maxPayloadBytes) {
     const reason = `payload is ${req.payload.byteLength} bytes, at most ${sensor.maxPayloadBytes} allowed`;
-    return { decision: deny('payload-too-large', reason), buckets };
+    return { decision: deny('payload-too-large', reason), bucket: null };
   }
   const taken = takeToken(buckets.get(req.sensorId), nowMs, sensor.rate);
-  const next = new Map(buckets).set(req.sensorId, taken.state);
   if (!taken.isAllowed) {
     const reason = `over ${sensor.rate.ratePerS}/s (burst ${sensor.rate.burst}); retry in ${taken.retryAfterMs} ms`;
-    return { decision: deny('rate-limited', reason, taken.retryAfterMs), buckets: next };
+    return { decision: deny('rate-limited', reason, taken.retryAfterMs), bucket: taken.state };
   }
   if (sensor.schema !== undefined) {
     const problem = checkPayloadSchema(req.payload, sensor.schema);
-    if (problem !== null) return { decision: deny('schema', problem), buckets: next };
+    if (problem !== null) return { decision: deny('schema', problem), bucket: taken.state };
   }
   return {
     decision: { allow: true, upstreamTopic: upstreamTopicFor(req.sensorId, req.topic) },
-    buckets: next,
+    bucket: taken.state,
   };
 }
 

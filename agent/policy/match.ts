@@ -4,20 +4,46 @@
  * not match a topic starting with `$` [MQTT-4.7.2-1]. Pure; expects well-formed filters.
  */
 
-/** Whether `topic` (a topic name) is matched by `filter`. */
+const PLUS = 0x2b;
+const HASH = 0x23;
+const DOLLAR = 0x24;
+
+/** End of the level starting at `from` (the next `/`, or the end of `s`). */
+function levelEnd(s: string, from: number): number {
+  const i = s.indexOf('/', from);
+  return i === -1 ? s.length : i;
+}
+
+/** Whether `a[ai, ai + len)` and `b[bi, bi + len)` hold the same characters. */
+function sameChars(a: string, ai: number, b: string, bi: number, len: number): boolean {
+  for (let k = 0; k < len; k++) if (a.charCodeAt(ai + k) !== b.charCodeAt(bi + k)) return false;
+  return true;
+}
+
+/**
+ * Whether `topic` (a topic name) is matched by `filter`. Walks both level by level without
+ * splitting them: it runs for every reading a sensor publishes.
+ */
 export function matchesFilter(filter: string, topic: string): boolean {
-  const f = filter.split('/');
-  const t = topic.split('/');
-  if (topic.startsWith('$') && (f[0] === '+' || f[0] === '#')) return false;
-  for (let i = 0; i < f.length; i++) {
-    const level = f[i];
+  const first = filter.charCodeAt(0);
+  if (topic.charCodeAt(0) === DOLLAR && (first === PLUS || first === HASH)) return false;
+  let fi = 0;
+  let ti = 0;
+  for (;;) {
+    const fEnd = levelEnd(filter, fi);
+    const fLen = fEnd - fi;
+    const c = filter.charCodeAt(fi);
     // §4.7.1.2: "sport/#" also matches "sport".
-    if (level === '#') return true;
-    const name = t[i];
-    if (name === undefined) return false;
-    if (level !== '+' && level !== name) return false;
+    if (fLen === 1 && c === HASH) return true;
+    // The topic has no level left for this filter level.
+    if (ti > topic.length) return false;
+    const tEnd = levelEnd(topic, ti);
+    const isPlus = fLen === 1 && c === PLUS;
+    if (!isPlus && (fLen !== tEnd - ti || !sameChars(filter, fi, topic, ti, fLen))) return false;
+    if (fEnd === filter.length) return tEnd === topic.length;
+    fi = fEnd + 1;
+    ti = tEnd + 1;
   }
-  return f.length === t.length;
 }
 
 /**

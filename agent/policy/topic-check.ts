@@ -47,21 +47,53 @@ const hex = (cp: number): string => `U+${cp.toString(16).toUpperCase().padStart(
  */
 function scanChars(s: string): TopicCheck | number {
   let bytes = 0;
-  let index = 0;
-  for (const ch of s) {
-    const cp = ch.codePointAt(0) ?? 0;
+  for (let index = 0; index < s.length; index++) {
+    const unit = s.charCodeAt(index);
+    // ASCII first, without building a code point: nearly every topic is all ASCII.
+    if (unit < 0x80) {
+      if (unit === 0) return deny('control-char', `NUL (U+0000) at index ${index}`);
+      if (unit < 0x20 || unit === 0x7f)
+        return deny('control-char', `control character ${hex(unit)} at index ${index}`);
+      bytes++;
+      continue;
+    }
+    const cp = s.codePointAt(index) ?? 0;
     if (cp >= 0xd800 && cp <= 0xdfff)
       return deny('not-utf8-safe', `lone surrogate ${hex(cp)} at index ${index}`);
     if ((cp >= 0xfdd0 && cp <= 0xfdef) || (cp & 0xfffe) === 0xfffe) {
       return deny('not-utf8-safe', `noncharacter ${hex(cp)} at index ${index}`);
     }
-    if (cp === 0) return deny('control-char', `NUL (U+0000) at index ${index}`);
-    if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f))
-      return deny('control-char', `control character ${hex(cp)} at index ${index}`);
-    bytes += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
-    index += ch.length;
+    if (cp <= 0x9f) return deny('control-char', `control character ${hex(cp)} at index ${index}`);
+    bytes += cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+    // A pair of surrogates is one code point.
+    if (cp > 0xffff) index++;
   }
   return bytes;
+}
+
+/** The first problem of level `n` (1-based), the text `topic[from, to)`, or null. */
+function levelProblem(
+  topic: string,
+  from: number,
+  to: number,
+  n: number,
+  isLast: boolean,
+  isFilter: boolean,
+): TopicCheck | null {
+  const len = to - from;
+  const plus = topic.indexOf('+', from);
+  const hash = topic.indexOf('#', from);
+  if ((plus !== -1 && plus < to) || (hash !== -1 && hash < to)) {
+    // MQTT 3.1.1 §4.7.1: a topic name has no wildcards; in a filter each one fills a whole level
+    // and `#` comes last.
+    if (!isFilter) return deny('wildcard', `wildcard in level ${n}; a topic name may not hold "+" or "#"`);
+    if (len !== 1) return deny('bad-wildcard', `level ${n}: a wildcard must fill the whole level`);
+    if (hash === from && !isLast) return deny('bad-wildcard', '"#" must be the last level');
+  }
+  if (len === 0) return deny('empty-segment', `level ${n} is empty`);
+  if (topic.charCodeAt(from) === 0x2e && (len === 1 || (len === 2 && topic.charCodeAt(from + 1) === 0x2e)))
+    return deny('dot-segment', `level ${n} is "${topic.slice(from, to)}"`);
+  return null;
 }
 
 function checkTopicString(topic: string, isFilter: boolean, limits: TopicLimits): TopicCheck {
@@ -75,23 +107,17 @@ function checkTopicString(topic: string, isFilter: boolean, limits: TopicLimits)
   if (topic.endsWith('/')) return deny('trailing-slash', 'topic ends with "/"');
   // Topics beginning with $ belong to the broker (MQTT 3.1.1 §4.7.2).
   if (topic.startsWith('$')) return deny('system-topic', 'topics starting with "$" are reserved');
-  const levels = topic.split('/');
-  for (let i = 0; i < levels.length; i++) {
-    const level = levels[i] ?? '';
-    if (level.includes('+') || level.includes('#')) {
-      // MQTT 3.1.1 §4.7.1: a topic name has no wildcards; in a filter each one fills a whole level
-      // and `#` comes last.
-      if (!isFilter)
-        return deny('wildcard', `wildcard in level ${i + 1}; a topic name may not hold "+" or "#"`);
-      if (level.length !== 1)
-        return deny('bad-wildcard', `level ${i + 1}: a wildcard must fill the whole level`);
-      if (level === '#' && i !== levels.length - 1) return deny('bad-wildcard', '"#" must be the last level');
-    }
-    if (level.length === 0) return deny('empty-segment', `level ${i + 1} is empty`);
-    if (level === '.' || level === '..') return deny('dot-segment', `level ${i + 1} is "${level}"`);
+  // Level by level without splitting: this runs for every reading.
+  let levels = 0;
+  for (let from = 0; from <= topic.length; ) {
+    const slash = topic.indexOf('/', from);
+    const to = slash === -1 ? topic.length : slash;
+    levels++;
+    const problem = levelProblem(topic, from, to, levels, slash === -1, isFilter);
+    if (problem !== null) return problem;
+    from = to + 1;
   }
-  if (levels.length > maxLevels)
-    return deny('too-many-levels', `${levels.length} levels, at most ${maxLevels} allowed`);
+  if (levels > maxLevels) return deny('too-many-levels', `${levels} levels, at most ${maxLevels} allowed`);
   return { ok: true, value: topic };
 }
 

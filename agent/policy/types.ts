@@ -48,7 +48,10 @@ export interface BucketState {
   readonly updatedAtMs: number;
 }
 
-/** Token buckets by sensor id; a sensor without an entry starts with a full bucket. */
+/**
+ * Token buckets by sensor id, as the policy reads them; a sensor without an entry starts with a
+ * full bucket. The table belongs to the shell, which stores what `decidePublish` returns in it.
+ */
 export type BucketTable = ReadonlyMap<string, BucketState>;
 
 /** Why a publish was refused. */

@@ -19,19 +19,33 @@ export const RECORD_OVERHEAD_BYTES = FRAME_HEADER_BYTES + RECORD_HEADER_BYTES;
 
 const TWO_32 = 2 ** 32;
 
-/** A frame holding `payload` (copied) and `atMs`; its seq and CRC are filled in by {@link sealFrame}. */
+/**
+ * A frame holding `payload` (copied) and `atMs`; its seq and CRC are filled in by {@link sealFrame}.
+ * From Node's Buffer pool (slices of a shared slab, as for any small Buffer): one typed array of its
+ * own per record would be an off-heap allocation the GC must free, per reading.
+ */
 export function newFrame(payload: Uint8Array, atMs: number): Uint8Array {
-  const frame = new Uint8Array(RECORD_OVERHEAD_BYTES + payload.length);
-  new DataView(frame.buffer, FRAME_HEADER_BYTES + 8, 8).setFloat64(0, atMs);
+  const frame = Buffer.allocUnsafe(RECORD_OVERHEAD_BYTES + payload.length);
+  // Length, CRC and seq are written when the frame is sealed; zeroed until then.
+  frame.fill(0, 0, FRAME_HEADER_BYTES + 8);
+  frame.writeDoubleBE(atMs, FRAME_HEADER_BYTES + 8);
   frame.set(payload, RECORD_OVERHEAD_BYTES);
   return frame;
 }
 
 /** Writes `seq` into a frame from {@link newFrame} and seals it (length and CRC). */
 export function sealFrame(frame: Uint8Array, seq: number): void {
-  const view = new DataView(frame.buffer, frame.byteOffset + FRAME_HEADER_BYTES, 8);
-  view.setUint32(0, Math.floor(seq / TWO_32));
-  view.setUint32(4, seq >>> 0);
+  const at = FRAME_HEADER_BYTES;
+  const hi = Math.floor(seq / TWO_32);
+  const lo = seq >>> 0;
+  frame[at] = hi >>> 24;
+  frame[at + 1] = (hi >>> 16) & 0xff;
+  frame[at + 2] = (hi >>> 8) & 0xff;
+  frame[at + 3] = hi & 0xff;
+  frame[at + 4] = lo >>> 24;
+  frame[at + 5] = (lo >>> 16) & 0xff;
+  frame[at + 6] = (lo >>> 8) & 0xff;
+  frame[at + 7] = lo & 0xff;
   writeFrameHeader(frame);
 }
 

@@ -85,7 +85,10 @@ export class JournalStore implements Journal {
       opts,
       lanes: () => this.lanes,
       doomed: this.doomed,
-      onDropped: () => this.flusher.markDirty(),
+      onDropped: (why) => {
+        this.flusher.markDirty();
+        if (why === 'cap') void this.flusher.flush();
+      },
       log,
     });
     this.space.recount();
@@ -151,9 +154,7 @@ export class JournalStore implements Journal {
     this.space.usedBytes += frame.length + (place.isNewSegment ? SEGMENT_HEADER_BYTES : 0);
     this.backlog.entered(frame.length);
     if (place.isNewSegment) this.space.evictAged();
-    const payload = frame.subarray(RECORD_OVERHEAD_BYTES);
-    const rec: JournalRecord = { lane: l.lane, seq: place.seq, atMs, payload };
-    const item: Queued<FrameMeta> = { num: place.seg.num, frame, meta: { place, rec } };
+    const item: Queued<FrameMeta> = { num: place.seg.num, frame, meta: { place, atMs } };
     return l.commit.enqueue(item).then(
       () => {
         this.backlog.settled(frame.length);
@@ -168,8 +169,10 @@ export class JournalStore implements Journal {
 
   private onBatchDurable(l: LaneState, items: readonly Queued<FrameMeta>[]): void {
     for (const it of items) {
-      l.table.markDurable(it.meta.place, it.meta.rec.atMs);
-      l.cache.push(it.meta.rec);
+      const { place, atMs } = it.meta;
+      l.table.markDurable(place, atMs);
+      const payload = it.frame.subarray(RECORD_OVERHEAD_BYTES);
+      l.cache.push({ lane: l.lane, seq: place.seq, atMs, payload });
     }
     l.counts.appended += items.length;
     let over = LANES.reduce((n, x) => n + this.lanes[x].cache.bytes, 0) - this.opts.tailCacheBytes;

@@ -4,15 +4,19 @@
  */
 import type { GroupCommit } from '../audit/group-commit.js';
 import type { SegmentWriter } from '../audit/segment-writer.js';
-import type { JournalRecord, Lane, LaneStats } from './journal-types.js';
+import type { Lane, LaneStats } from './journal-types.js';
 import type { LaneSegment, LaneTable, Placement, Repair } from './lane-table.js';
 import type { SegmentView } from './space-plan.js';
 import type { TailCache } from './tail-cache.js';
 
-/** What rides with each frame through the group commit. */
+/**
+ * What rides with each frame through the group commit. The record the tail cache keeps is made only
+ * once the frame is durable: made at admission it would live through the commit window and the
+ * fsync, long enough to be promoted out of V8's young generation at high rates.
+ */
 export interface FrameMeta {
   readonly place: Placement;
-  readonly rec: JournalRecord;
+  readonly atMs: number;
 }
 
 export interface LaneCounts {

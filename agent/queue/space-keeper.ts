@@ -18,8 +18,12 @@ export interface SpaceKeeperDeps {
   readonly opts: ResolvedJournalOptions;
   readonly lanes: () => Lanes;
   readonly doomed: Doomed;
-  /** A segment left: the cursor must be written (before its file may go). */
-  readonly onDropped: () => void;
+  /**
+   * A segment left: the cursor must be written before its file may go. `why` 'cap' means the
+   * journal is at its byte cap: the file should go now, not within cursorFlushMs, so that what is
+   * on disk stays within maxBytes (plus what is dropped during one cursor write).
+   */
+  readonly onDropped: (why: DropReason) => void;
   readonly log: Logger;
 }
 
@@ -85,7 +89,7 @@ export class SpaceKeeper {
     const first = l.table.firstSeq();
     l.cache.dropBelow(first === 0 ? l.table.lastSeq + 1 : first);
     if (why !== 'damaged') this.deps.doomed.add(l.dir, seg.num, seg.durableBytes);
-    this.deps.onDropped();
+    this.deps.onDropped(why);
   }
 
   private dropViews(views: readonly SegmentView[], why: DropReason): void {

@@ -1,7 +1,7 @@
 /**
  * The benchmark's smoke run (`--quick`), against real processes: every phase of the peer runs and
  * its books balance (each acknowledged reading is delivered or counted lost, nothing unknown, no
- * duplicates); ztgw's phases run and lose nothing once the agent accepts the data-path config, and
+ * duplicates); the lossless peer loses nothing; ztgw's phases run and lose nothing once the agent accepts the data-path config, and
  * until then the test says it is skipped. The shaped phase needs root; without it, it says so. The
  * namespaces are gone afterwards.
  *
@@ -13,10 +13,11 @@ import * as assert from 'uvu/assert';
 import { DEFAULT_SHAPED_NETWORK } from '../bench/data-path/netns.js';
 import type { PhaseResult } from '../bench/data-path/phase.js';
 import { defaultOptions, runDataPathBench } from '../bench/data-path/run.js';
+import type { GatewayName } from '../bench/data-path/types.js';
 
 const isRoot = process.getuid?.() === 0;
 
-function quick(only: 'ztgw' | 'peer', log: string[]) {
+function quick(only: GatewayName, log: string[]) {
   return runDataPathBench({ ...defaultOptions(true), only, isShaped: isRoot, log: (l) => log.push(l) });
 }
 
@@ -49,6 +50,20 @@ test('peer: every phase runs and its books balance', async () => {
   for (const p of f.phases) assertBooks(p, log);
   const peer = f.gateways.peer;
   assert.ok(peer !== null && peer.saturatedPerS !== null && peer.latencyP99Ms !== null, JSON.stringify(peer));
+  if (isRoot) assert.equal(namespacesLeft(), []);
+});
+
+test('lossless peer: every phase runs and it delivers everything it acknowledged', async () => {
+  const log: string[] = [];
+  const f = await quick('peer-lossless', log);
+  for (const p of f.phases) {
+    assertBooks(p, log);
+    assert.is(
+      p.lostAcked,
+      0,
+      `${p.kind}: with its queue limits lifted the bridge keeps what it acknowledged`,
+    );
+  }
   if (isRoot) assert.equal(namespacesLeft(), []);
 });
 

@@ -82,6 +82,7 @@ export async function startCloudBroker(o: CloudBrokerOptions): Promise<CloudBrok
     logFile: paths.log,
     tlsVersion: null,
     isRoot: process.getuid?.() === 0,
+    persistenceDir: null,
   });
   // 0 = no limit (mosquitto.conf(5)): measurement equipment must not drop what a gateway delivered.
   await writeFile(paths.config, `${base}max_inflight_messages 0\nmax_queued_messages 0\n`);

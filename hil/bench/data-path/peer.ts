@@ -5,9 +5,14 @@
  *
  *   sensors ─▶ mosquitto :port (passwd, ACL) ─▶ bridge (mqttv311, cleansession false) ─▶ gw/<id>/sensors/<s>
  *
- * Queue and in-flight limits stay at mosquitto's defaults, as the peer is deployed: what its bridge
- * drops after acknowledging the sensor is what the benchmark reports as lost. Persistence is on, in
- * the state directory, as in Debian's packaged configuration.
+ * Two configurations. As deployed (`peer`), queue and in-flight limits stay at mosquitto's defaults:
+ * past `max_queued_messages` (1000 in 2.0.11) the bridge drops QoS 1 messages it already
+ * acknowledged to the sensor, and the benchmark reports them as lost. Lossless (`peer-lossless`),
+ * `max_queued_messages 0` and `max_queued_bytes 0` lift both queue limits (mosquitto.conf(5),
+ * 2.0.11: 0 is "no maximum"), so the bridge keeps in RAM whatever it acknowledged until the cloud
+ * takes it: every reading is delivered, and its CPU and memory per reading can be compared with
+ * ztgw's. The in-flight window (`max_inflight_messages`, 20) stays: it paces, it does not drop.
+ * Persistence is on, in the state directory, as in Debian's packaged configuration.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
@@ -28,6 +33,8 @@ export interface PeerOptions {
   readonly startTimeoutMs?: number;
   /** Bound on a graceful stop before SIGKILL, in ms. Default 5000. */
   readonly stopTimeoutMs?: number;
+  /** Lift the bridge's queue limits (the `peer-lossless` configuration). Default false. */
+  readonly isQueueUnlimited?: boolean;
 }
 
 /** Bound on mosquitto_passwd hashing the sensors' passwords, ms. */
@@ -46,6 +53,8 @@ export function peerConfig(c: {
   readonly certFile: string;
   readonly keyFile: string;
   readonly isRoot: boolean;
+  /** `max_queued_messages 0` and `max_queued_bytes 0`: no message is dropped after its PUBACK. */
+  readonly isQueueUnlimited?: boolean;
 }): string {
   for (const v of [c.dir, c.cloudHost, c.deviceId, c.caFile, c.certFile, c.keyFile])
     if (/[\s]/.test(v)) throw new TypeError(`peer config value ${JSON.stringify(v)} contains white space`);
@@ -58,6 +67,13 @@ export function peerConfig(c: {
     'allow_anonymous false',
     `password_file ${join(c.dir, 'passwd')}`,
     `acl_file ${join(c.dir, 'acl')}`,
+    ...(c.isQueueUnlimited === true
+      ? [
+          '# keep every acknowledged message until the bridge delivers it',
+          'max_queued_messages 0',
+          'max_queued_bytes 0',
+        ]
+      : []),
     `listener ${c.port} 127.0.0.1`,
     '',
     'connection cloud',
@@ -126,7 +142,7 @@ export async function waitForPort(
 
 export function peerGateway(o: PeerOptions = {}): GatewayUnderTest {
   return {
-    name: 'peer',
+    name: o.isQueueUnlimited === true ? 'peer-lossless' : 'peer',
     sensorTopic: (id) => `sensors/${id}`,
     cloudFilter: (deviceId) => `gw/${deviceId}/sensors/+`,
     decode: decodePeerMessage,
@@ -155,6 +171,7 @@ async function startPeer(env: GatewayEnv, o: PeerOptions): Promise<RunningGatewa
       certFile: env.certFile,
       keyFile: env.keyFile,
       isRoot: process.getuid?.() === 0,
+      isQueueUnlimited: o.isQueueUnlimited === true,
     }),
   );
   const bin = o.mosquittoPath ?? MOSQUITTO_PATH;

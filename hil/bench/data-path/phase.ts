@@ -19,9 +19,12 @@ import { startCloudBroker } from './cloud-broker.js';
 import { ReadingLedger } from './ledger.js';
 import { LoadGenerator, type LoadMode } from './load-gen.js';
 import type { ShapedNetworkSpec } from './netns.js';
-import { clockTicksPerS, sampleProc } from './proc-stats.js';
+import { clockTicksPerS, sampleAnonPeak, sampleProc } from './proc-stats.js';
 import { startRelay } from './relay.js';
-import type { BenchSensor, GatewayUnderTest } from './types.js';
+import type { BenchSensor, GatewayName, GatewayUnderTest } from './types.js';
+
+/** Between two RssAnon samples of the gateway during a phase, ms. */
+const ANON_SAMPLE_MS = 100;
 
 export type PhaseKind = 'saturate' | 'paced' | 'shaped';
 
@@ -32,7 +35,7 @@ export type PhaseNetwork =
 /** Everything a phase needs; plain data, so a phase can be handed to a process in another namespace. */
 export interface PhaseSpec {
   readonly kind: PhaseKind;
-  readonly gateway: 'ztgw' | 'peer';
+  readonly gateway: GatewayName;
   readonly sensorCount: number;
   /** Readings over all sensors (split evenly). */
   readonly readings: number;
@@ -55,7 +58,7 @@ export interface PhaseSpec {
 
 export interface PhaseResult {
   readonly kind: PhaseKind;
-  readonly gateway: 'ztgw' | 'peer';
+  readonly gateway: GatewayName;
   /** Null when the phase ran; else why it could not. */
   readonly error: string | null;
   readonly planned: number;
@@ -82,6 +85,8 @@ export interface PhaseResult {
   readonly cpuS: number;
   readonly writeBytes: number;
   readonly peakRssKiB: number;
+  /** Highest RssAnon (the process's own memory, no mapped files) sampled during the load, KiB. */
+  readonly peakRssAnonKiB: number;
   /**
    * CPU seconds of the harness (load generator, checker, relay: one process) and of the cloud broker
    * over the same span: a harness near one CPU second per second is what limited the phase.
@@ -131,6 +136,7 @@ export function failedPhase(
     cpuS: 0,
     writeBytes: 0,
     peakRssKiB: 0,
+    peakRssAnonKiB: 0,
     harnessCpuS: 0,
     cloudCpuS: 0,
     drain: null,
@@ -238,6 +244,7 @@ async function measure(
   const proc0 = await sampleProc(gw.pid, ticksPerS);
   const cloud0 = await sampleProc(cloud.pid, ticksPerS);
   const harness0 = process.cpuUsage();
+  const anon = sampleAnonPeak(gw.pid, ANON_SAMPLE_MS);
   const mode: LoadMode =
     spec.ratePerSensorPerS === null
       ? { kind: 'saturate' }
@@ -250,6 +257,7 @@ async function measure(
       quietMs: spec.quietMs,
     },
   );
+  const peakRssAnonKiB = await anon.stop();
   const relay1 = relay.counts();
   const proc1 = await sampleProc(gw.pid, ticksPerS);
   const cloud1 = await sampleProc(cloud.pid, ticksPerS);
@@ -283,6 +291,7 @@ async function measure(
     cpuS: proc1.cpuS - proc0.cpuS,
     writeBytes: proc1.writeBytes - proc0.writeBytes,
     peakRssKiB: proc1.vmHwmKiB,
+    peakRssAnonKiB: Math.max(peakRssAnonKiB, proc1.rssAnonKiB),
     harnessCpuS: (harness.user + harness.system) / 1e6,
     cloudCpuS: cloud1.cpuS - cloud0.cpuS,
     drain,

@@ -16,6 +16,11 @@ export interface ProcSample {
   /** Peak resident set size since the process started, KiB. */
   readonly vmHwmKiB: number;
   readonly vmRssKiB: number;
+  /**
+   * The anonymous part of VmRSS (heap, stacks, malloc): the process's own memory. The rest,
+   * RssFile, is mapped files (for node, mostly its own executable), shared and reclaimable.
+   */
+  readonly rssAnonKiB: number;
   /** Bytes the process caused to be written to storage, since it started. */
   readonly writeBytes: number;
   readonly cancelledWriteBytes: number;
@@ -68,6 +73,37 @@ export function clockTicksPerS(): Promise<number> {
   });
 }
 
+/**
+ * The highest RssAnon of `pid` seen while sampling every `intervalMs` (the kernel keeps a peak of
+ * VmRSS only); `stop()` takes a last sample, ends the sampling and gives the peak in KiB.
+ */
+export function sampleAnonPeak(pid: number, intervalMs: number): { stop(): Promise<number> } {
+  let peak = 0;
+  let pending: Promise<void> = Promise.resolve();
+  const sample = (): void => {
+    pending = readFile(`/proc/${pid}/status`, 'utf8').then(
+      (text) => {
+        const r = parseStatusKiB(text, 'RssAnon');
+        if (r.ok && r.value > peak) peak = r.value;
+      },
+      // The process may be gone between two samples; the peak so far stands.
+      () => undefined,
+    );
+  };
+  sample();
+  const timer = setInterval(sample, intervalMs);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await pending;
+      // One last look, so the peak covers the moment of the stop too.
+      sample();
+      await pending;
+      return peak;
+    },
+  };
+}
+
 /** Reads the three /proc files of `pid`; throws naming the file and the field that could not be read. */
 export async function sampleProc(pid: number, ticksPerS: number): Promise<ProcSample> {
   const [stat, status, io] = await Promise.all([
@@ -78,13 +114,15 @@ export async function sampleProc(pid: number, ticksPerS: number): Promise<ProcSa
   const st = parseStat(stat);
   const hwm = parseStatusKiB(status, 'VmHWM');
   const rss = parseStatusKiB(status, 'VmRSS');
+  const anon = parseStatusKiB(status, 'RssAnon');
   const w = parseIo(io);
-  for (const r of [st, hwm, rss, w]) if (!r.ok) throw new Error(`/proc/${pid}: ${r.reason}`);
-  if (!st.ok || !hwm.ok || !rss.ok || !w.ok) throw new Error(`/proc/${pid}: unreadable`);
+  for (const r of [st, hwm, rss, anon, w]) if (!r.ok) throw new Error(`/proc/${pid}: ${r.reason}`);
+  if (!st.ok || !hwm.ok || !rss.ok || !anon.ok || !w.ok) throw new Error(`/proc/${pid}: unreadable`);
   return {
     cpuS: (st.value.utimeTicks + st.value.stimeTicks) / ticksPerS,
     vmHwmKiB: hwm.value,
     vmRssKiB: rss.value,
+    rssAnonKiB: anon.value,
     writeBytes: w.value.writeBytes,
     cancelledWriteBytes: w.value.cancelledWriteBytes,
   };

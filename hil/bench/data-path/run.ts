@@ -2,11 +2,13 @@
  * The data-path benchmark: the same sensor load through ztgw and through the peer (local mosquitto
  * bridged to the cloud), in one run, with the cloud-side checker counting every reading.
  *
- *   npx tsx hil/bench/data-path/run.ts [--readings N] [--quick] [--only ztgw|peer] [--no-shaped]
+ *   npx tsx hil/bench/data-path/run.ts [--readings N] [--quick] [--only ztgw|peer|peer-lossless] [--no-shaped]
  *        [--paced-s S] [--shaped-readings N] [--shaped-load-s S] [--json FILE] [--ztgw-main FILE] [--keep]
- *        [--no-client-speed]
+ *        [--no-client-speed] [--ztgw-node-args="ARGS"] [--group-commit-ms N]
  *
- * Per gateway: a saturating phase (throughput, uplink bytes, CPU, RSS, storage writes), a paced
+ * Gateways: the peer as deployed (default queue limits: it drops what it acknowledged once its bridge
+ * queue is full), the peer with its queue limits lifted (lossless, the one the targets compare
+ * against) and ztgw. Per gateway: a saturating phase (throughput, uplink bytes, CPU, RSS, storage writes), a paced
  * phase at 1 000 readings/s (latency) and a phase through a shaped link in two network namespaces
  * (needs root; this process re-runs itself inside the gateway namespace for it). Prints the Markdown
  * table on stdout and progress on stderr; `--json` writes the figures. A full run (not --quick, not
@@ -25,14 +27,14 @@ import { DEFAULT_SHAPED_NETWORK, setupShapedNetwork, teardownShapedNetwork } fro
 import { peerGateway } from './peer.js';
 import { failedPhase, type PhaseKind, type PhaseResult, type PhaseSpec, runPhase } from './phase.js';
 import { type BenchFigures, benchFigures, markdownReport } from './report.js';
-import type { GatewayUnderTest } from './types.js';
+import { GATEWAY_NAMES, type GatewayName, type GatewayUnderTest, isGatewayName } from './types.js';
 import { ZTGW_SIM_PROFILE, ztgwGateway } from './ztgw-gateway.js';
 
 export interface DataPathBenchOptions {
   /** Readings in the saturating phase. Default 200 000 (quick: 3 000). */
   readonly readings: number;
-  /** Which gateways; default both, the peer first. */
-  readonly only: 'ztgw' | 'peer' | null;
+  /** Which gateway; default all three, the peers first. */
+  readonly only: GatewayName | null;
   /** Length of the paced phase, s. Default 20 (quick: 2). */
   readonly pacedS: number;
   /** Whether to run the shaped phase (root only). Default true. */
@@ -53,6 +55,10 @@ export interface DataPathBenchOptions {
   readonly saturateMaxLoadMs: number;
   /** The built agent; default build/js/agent/main.js. */
   readonly ztgwMainJs: string | null;
+  /** Extra node arguments for the agent (space-separated, e.g. `--cpu-prof --cpu-prof-dir=D`); for profiling. */
+  readonly ztgwNodeArgs: readonly string[];
+  /** The agent's journal `groupCommitMs`; null leaves the agent's default. */
+  readonly groupCommitMs: number | null;
   /** Keep the work directory (configs, logs, journals) for a look afterwards. */
   readonly isKept: boolean;
   /** Progress lines. */
@@ -83,13 +89,24 @@ export function defaultOptions(isQuick: boolean): DataPathBenchOptions {
     drainTimeoutMs: 120_000,
     saturateMaxLoadMs: 600_000,
     ztgwMainJs: null,
+    ztgwNodeArgs: [],
+    groupCommitMs: null,
     isKept: false,
     log: (line) => console.error(line),
   };
 }
 
-function gatewayFor(name: 'ztgw' | 'peer', o: Pick<DataPathBenchOptions, 'ztgwMainJs'>): GatewayUnderTest {
-  return name === 'peer' ? peerGateway() : ztgwGateway(o.ztgwMainJs === null ? {} : { mainJs: o.ztgwMainJs });
+function gatewayFor(
+  name: GatewayName,
+  o: Pick<DataPathBenchOptions, 'ztgwMainJs' | 'ztgwNodeArgs' | 'groupCommitMs'>,
+): GatewayUnderTest {
+  if (name === 'peer') return peerGateway();
+  if (name === 'peer-lossless') return peerGateway({ isQueueUnlimited: true });
+  return ztgwGateway({
+    ...(o.ztgwMainJs === null ? {} : { mainJs: o.ztgwMainJs }),
+    nodeArgs: o.ztgwNodeArgs,
+    ...(o.groupCommitMs === null ? {} : { groupCommitMs: o.groupCommitMs }),
+  });
 }
 
 /** Runs every phase for the chosen gateways and returns the figures. Never throws for a phase. */
@@ -104,7 +121,7 @@ export async function runDataPathBench(o: DataPathBenchOptions): Promise<BenchFi
       deviceIds: [DEVICE_ID],
       bindings: { [DEVICE_ID]: { iccid: identity.iccid, imei: identity.imei } },
     });
-    const gateways: ('ztgw' | 'peer')[] = o.only === null ? ['peer', 'ztgw'] : [o.only];
+    const gateways: readonly GatewayName[] = o.only === null ? GATEWAY_NAMES : [o.only];
     for (const gateway of gateways) {
       const base = {
         gateway,
@@ -175,7 +192,8 @@ async function runShapedPhase(spec: PhaseSpec, o: DataPathBenchOptions): Promise
   const specPath = join(spec.workDir, '..', `${spec.kind}-spec.json`);
   const outPath = join(spec.workDir, '..', `${spec.kind}-result.json`);
   await mkdir(join(spec.workDir, '..'), { recursive: true });
-  await writeFile(specPath, JSON.stringify({ spec, ztgwMainJs: o.ztgwMainJs }));
+  const forChild = { ztgwMainJs: o.ztgwMainJs, ztgwNodeArgs: o.ztgwNodeArgs, groupCommitMs: o.groupCommitMs };
+  await writeFile(specPath, JSON.stringify({ spec, ...forChild }));
   try {
     await setupShapedNetwork(net);
     const loader = pathToFileURL(require.resolve('tsx')).href;
@@ -213,7 +231,7 @@ function isPhaseSpec(v: unknown): v is PhaseSpec {
     'kind' in v &&
     KINDS.some((k) => k === v.kind) &&
     'gateway' in v &&
-    (v.gateway === 'ztgw' || v.gateway === 'peer')
+    isGatewayName(v.gateway)
   );
 }
 
@@ -222,8 +240,16 @@ async function runChildPhase(specPath: string, outPath: string): Promise<void> {
   const raw: unknown = JSON.parse(await readFile(specPath, 'utf8'));
   const spec = typeof raw === 'object' && raw !== null && 'spec' in raw ? raw.spec : undefined;
   const mainJs = typeof raw === 'object' && raw !== null && 'ztgwMainJs' in raw ? raw.ztgwMainJs : null;
+  const nodeArgs: unknown =
+    typeof raw === 'object' && raw !== null && 'ztgwNodeArgs' in raw ? raw.ztgwNodeArgs : [];
+  const commitMs: unknown =
+    typeof raw === 'object' && raw !== null && 'groupCommitMs' in raw ? raw.groupCommitMs : null;
   if (!isPhaseSpec(spec)) throw new Error(`${specPath}: not a phase spec`);
-  const gut = gatewayFor(spec.gateway, { ztgwMainJs: typeof mainJs === 'string' ? mainJs : null });
+  const gut = gatewayFor(spec.gateway, {
+    ztgwMainJs: typeof mainJs === 'string' ? mainJs : null,
+    ztgwNodeArgs: Array.isArray(nodeArgs) ? nodeArgs.filter((a) => typeof a === 'string') : [],
+    groupCommitMs: typeof commitMs === 'number' ? commitMs : null,
+  });
   await writeFile(outPath, JSON.stringify(await runPhase(spec, gut)));
 }
 
@@ -237,6 +263,8 @@ async function main(argv: readonly string[]): Promise<void> {
       'shaped-load-s',
       'json',
       'ztgw-main',
+      'ztgw-node-args',
+      'group-commit-ms',
       'phase-spec',
       'phase-out',
     ],
@@ -250,8 +278,8 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   const d = defaultOptions(args.booleans.has('quick'));
   const only = args.values.get('only') ?? null;
-  if (only !== null && only !== 'ztgw' && only !== 'peer')
-    throw new Error(`--only must be ztgw or peer, got ${only}`);
+  if (only !== null && !isGatewayName(only))
+    throw new Error(`--only must be one of ${GATEWAY_NAMES.join(', ')}, got ${only}`);
   const o: DataPathBenchOptions = {
     ...d,
     readings: intFlag(args, 'readings', d.readings, 100, 10_000_000),
@@ -261,6 +289,8 @@ async function main(argv: readonly string[]): Promise<void> {
     shapedReadings: intFlag(args, 'shaped-readings', d.shapedReadings, 100, 10_000_000),
     shapedLoadS: intFlag(args, 'shaped-load-s', d.shapedLoadS, 1, 3600),
     ztgwMainJs: args.values.get('ztgw-main') ?? null,
+    ztgwNodeArgs: (args.values.get('ztgw-node-args') ?? '').split(' ').filter((a) => a !== ''),
+    groupCommitMs: args.values.has('group-commit-ms') ? intFlag(args, 'group-commit-ms', 10, 0, 1000) : null,
     isKept: args.booleans.has('keep'),
   };
   const figures = await runDataPathBench(o);

@@ -4,6 +4,19 @@
  */
 import type { Result } from '../../../modem/at/result.js';
 
+/**
+ * The gateways one run can compare: ztgw, and the peer (mosquitto bridged to the cloud) twice — as
+ * deployed, with mosquitto's default queue limit, and with the bridge's queue unlimited so that it
+ * delivers everything it acknowledged (the fair comparison for CPU and memory per reading).
+ */
+export type GatewayName = 'ztgw' | 'peer' | 'peer-lossless';
+
+export const GATEWAY_NAMES: readonly GatewayName[] = ['peer', 'peer-lossless', 'ztgw'];
+
+export function isGatewayName(v: unknown): v is GatewayName {
+  return GATEWAY_NAMES.some((n) => n === v);
+}
+
 /** A sensor behind the gateway: its id (the MQTT username) and its secret (the password). */
 export interface BenchSensor {
   readonly id: string;
@@ -53,7 +66,7 @@ export interface RunningGateway {
 
 /** A gateway the benchmark can run the same load through. */
 export interface GatewayUnderTest {
-  readonly name: 'ztgw' | 'peer';
+  readonly name: GatewayName;
   /** The local topic a sensor publishes its readings on. */
   sensorTopic(sensorId: string): string;
   /** The cloud topic filter that carries this gateway's readings. */

@@ -41,6 +41,16 @@ export interface ZtgwGatewayOptions {
    * are checked once per connection, before the measured part of a run.
    */
   readonly scryptN?: number;
+  /**
+   * Extra arguments for node before the entry script, e.g. `--cpu-prof` for a profile of the agent
+   * under load. Default none: the agent runs as its launcher starts it.
+   */
+  readonly nodeArgs?: readonly string[];
+  /**
+   * The journal's `groupCommitMs`, for a sweep of flash writes against latency. Default: not set,
+   * so the agent runs with its own default, as deployed.
+   */
+  readonly groupCommitMs?: number;
 }
 
 /** The readings of one `ztgw/<id>/up/t` bundle, identified by the sensor's own `sensor` and `seq` fields. */
@@ -72,6 +82,7 @@ export async function ztgwBenchConfig(
     readonly sensorPort: number;
     readonly socket: string;
     readonly scryptN: number;
+    readonly groupCommitMs?: number;
   },
 ): Promise<Record<string, unknown>> {
   const sensors: Record<string, unknown> = {};
@@ -100,7 +111,7 @@ export async function ztgwBenchConfig(
     operatorKeys: [Buffer.from(nacl.sign.keyPair().publicKey).toString('base64')],
     listeners: [{ kind: 'mqtt', address: '127.0.0.1', port: p.sensorPort }],
     sensors,
-    journal: { groupCommitMs: 10 },
+    ...(p.groupCommitMs === undefined ? {} : { journal: { groupCommitMs: p.groupCommitMs } }),
     telemetry: { bundleMaxReadings: 2000, bundleMaxWaitMs: 1000 },
   };
 }
@@ -163,10 +174,11 @@ async function startZtgw(env: GatewayEnv, o: ZtgwGatewayOptions): Promise<Runnin
       sensorPort,
       socket,
       scryptN: o.scryptN ?? 1024,
+      ...(o.groupCommitMs === undefined ? {} : { groupCommitMs: o.groupCommitMs }),
     });
     const configPath = join(env.stateDir, 'agent.json');
     await writeFile(configPath, JSON.stringify(cfg, null, 2));
-    const argv = [process.execPath, mainJs, 'run', '--config', configPath];
+    const argv = [process.execPath, ...(o.nodeArgs ?? []), mainJs, 'run', '--config', configPath];
     const full = env.netns === undefined ? argv : ['ip', 'netns', 'exec', env.netns, ...argv];
     const proc = spawn(full[0] ?? process.execPath, full.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
     child = proc;

@@ -244,4 +244,33 @@ test('deeply nested JSON travels as raw bytes', () => {
   assert.equal(b.readings[0]?.body, { kind: 'bytes', bytes: utf8.encode(deep) });
 });
 
+test('JSON that is not a JSON value in CBOR (1e999 is Infinity) travels as raw bytes, whole', () => {
+  const readings = ['{"t":1e999}', '[1,{"a":[2,-1e400]}]'].map((text, i) => ({
+    sensor: 's',
+    tMs: i,
+    topic: 'readings/env',
+    payload: utf8.encode(text),
+  }));
+  const b = mustDecode(encodeBundle({ deviceId: 'd', bundleSeq: 1, readings }, { isDeflateAllowed: false }));
+  assert.equal(
+    b.readings.map((r) => r.body),
+    readings.map((r) => ({ kind: 'bytes', bytes: r.payload })),
+  );
+});
+
+test('text: ASCII, multi-byte and lone surrogates are written as TextEncoder writes them', () => {
+  for (const s of ['', 'temp', 'x'.repeat(300), 'Grüße 🌡️', 'a\ud800b', '\udfff', '東京/ä']) {
+    const w = new CborWriter();
+    w.text(s);
+    const bytes = new TextEncoder().encode(s);
+    const head = new CborWriter();
+    head.bytes(bytes);
+    // Same head argument as the byte string of the same bytes, major type 3 instead of 2.
+    const expected = head.finish();
+    expected[0] = (expected[0] ?? 0) | 0x20;
+    assert.is(hex(w.finish()), hex(expected), JSON.stringify(s));
+    assert.is(decode(w.finish()), new TextDecoder().decode(bytes));
+  }
+});
+
 test.run();

@@ -15,7 +15,7 @@ test('defaults: no sensors (all denied), journal and telemetry figures as docume
     maxBytes: 67_108_864,
     maxAgeS: 604_800,
     segmentBytes: 1_048_576,
-    groupCommitMs: 10,
+    groupCommitMs: 25,
   });
   assert.equal(r.config.telemetry, {
     bundleMaxReadings: 2000,

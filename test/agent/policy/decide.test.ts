@@ -1,7 +1,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { decideCommand, decidePublish, decideSubscribe } from '../../../agent/policy/decide.js';
-import type { BucketTable, PolicyConfig, SensorPolicy } from '../../../agent/policy/types.js';
+import {
+  decideCommand,
+  decidePublish,
+  decideSubscribe,
+  type PublishOutcome,
+} from '../../../agent/policy/decide.js';
+import type { BucketState, BucketTable, PolicyConfig, SensorPolicy } from '../../../agent/policy/types.js';
 
 const base: SensorPolicy = {
   publish: ['temp', 'room/+/humidity', 'log/#'],
@@ -25,10 +30,23 @@ function publish(sensorId: string, topic: string, body = payload, buckets = none
   return decidePublish(policy, buckets, { sensorId, topic, payload: body }, nowMs);
 }
 
+/** The caller's side: store the changed bucket in a table of its own. */
+function store(table: Map<string, BucketState>, sensorId: string, r: PublishOutcome): void {
+  if (r.bucket !== null) table.set(sensorId, r.bucket);
+}
+
 test('allowed publish goes up on t/<authenticated id>/<topic>', () => {
   const r = publish('s1', 'room/kitchen/humidity');
   assert.equal(r.decision, { allow: true, upstreamTopic: 't/s1/room/kitchen/humidity' });
-  assert.equal(r.buckets.get('s1'), { tokens: 1, updatedAtMs: 0 });
+  assert.equal(r.bucket, { tokens: 1, updatedAtMs: 0 });
+});
+
+test('the bucket table is read, never written: the caller stores the one bucket that changed', () => {
+  const table = new Map<string, BucketState>([['s2', { tokens: 2, updatedAtMs: 0 }]]);
+  const before = [...table.entries()];
+  const r = publish('s1', 'temp', payload, table, 5);
+  assert.equal([...table.entries()], before, 'decidePublish left the table alone');
+  assert.equal(r.bucket, { tokens: 1, updatedAtMs: 5 });
 });
 
 test('the upstream topic comes from the sensor id, whatever the payload claims', () => {
@@ -65,7 +83,7 @@ test('injected topics are denied as topic-invalid and take no token', () => {
   for (const [topic, reason] of table) {
     const r = publish('s1', topic);
     assert.equal(r.decision, { allow: false, code: 'POLICY_DENIED', rule: 'topic-invalid', reason }, topic);
-    assert.is(r.buckets, none);
+    assert.is(r.bucket, null);
   }
 });
 
@@ -88,6 +106,12 @@ test('topics outside the publish patterns, and the command namespace, are not al
     rule: 'topic-not-allowed',
     reason: '"cmd/…" is for commands to sensors',
   });
+  const all = { sensors: { s1: { ...base, publish: ['#'] } } };
+  const first = (topic: string) =>
+    decidePublish(all, none, { sensorId: 's1', topic, payload }, 0).decision.allow;
+  assert.is(first('cmd'), false, 'the root level itself');
+  assert.is(first('cmdx/a'), true, 'only the whole first level counts');
+  assert.is(first('a/cmd'), true);
 });
 
 test('over-size payloads are denied; the limit itself passes', () => {
@@ -101,12 +125,12 @@ test('over-size payloads are denied; the limit itself passes', () => {
 });
 
 test('rate limit: burst passes, the next waits, time refills', () => {
-  let buckets = none;
+  const buckets = new Map<string, BucketState>();
   const results: boolean[] = [];
   for (let i = 0; i < 2; i++) {
     const r = publish('s1', 'temp', payload, buckets, 1000);
     results.push(r.decision.allow);
-    buckets = r.buckets;
+    store(buckets, 's1', r);
   }
   assert.equal(results, [true, true]);
   const limited = publish('s1', 'temp', payload, buckets, 1040);
@@ -117,9 +141,12 @@ test('rate limit: burst passes, the next waits, time refills', () => {
     reason: 'over 10/s (burst 2); retry in 60 ms',
     retryAfterMs: 60,
   });
-  assert.is(publish('s1', 'temp', payload, limited.buckets, 1100).decision.allow, true);
+  // A refused publish still moves the bucket's clock: the refill is counted from now.
+  assert.equal(limited.bucket, { tokens: 0.4, updatedAtMs: 1040 });
+  store(buckets, 's1', limited);
+  assert.is(publish('s1', 'temp', payload, buckets, 1100).decision.allow, true);
   // Other sensors have their own bucket.
-  assert.is(publish('s2', 'temp', payload, limited.buckets, 1040).decision.allow, true);
+  assert.is(publish('s2', 'temp', payload, buckets, 1040).decision.allow, true);
 });
 
 test('schema: fitting payload passes, a bad one is denied by rule schema', () => {

@@ -82,6 +82,29 @@ test('filterCovers is sound: whatever inner matches, outer matches', () => {
   );
 });
 
+/** MQTT 3.1.1 §4.7 read literally, level lists and all: the reference the level walk must agree with. */
+function matchesBySplit(filter: string, topic: string): boolean {
+  const f = filter.split('/');
+  const t = topic.split('/');
+  if (topic.startsWith('$') && (f[0] === '+' || f[0] === '#')) return false;
+  for (let i = 0; i < f.length; i++) {
+    if (f[i] === '#') return true;
+    if (t[i] === undefined || (f[i] !== '+' && f[i] !== t[i])) return false;
+  }
+  return f.length === t.length;
+}
+
+test('matchesFilter agrees with the level-list reading of §4.7 on random filters and topics', () => {
+  const longLevel = fc.constantFrom('a', 'ab', 'b', '', '$s', 'ba');
+  const longTopic = fc.array(longLevel, { minLength: 1, maxLength: 5 }).map((l) => l.join('/'));
+  fc.assert(
+    fc.property(fc.oneof(filterArb, longTopic), longTopic, (filter, topic) => {
+      assert.is(matchesFilter(filter, topic), matchesBySplit(filter, topic), `${filter} vs ${topic}`);
+    }),
+    { numRuns: 20_000, seed: 20261202 },
+  );
+});
+
 test('every filter covers itself', () => {
   fc.assert(
     fc.property(filterArb, (f) => filterCovers(f, f)),

@@ -9,6 +9,7 @@ import {
   parseIo,
   parseStat,
   parseStatusKiB,
+  sampleAnonPeak,
   sampleProc,
 } from '../../../hil/bench/data-path/proc-stats.js';
 
@@ -45,7 +46,18 @@ test('sampleProc reads this process', async () => {
   assert.ok(Number.isInteger(ticks) && ticks > 0);
   const s = await sampleProc(process.pid, ticks);
   assert.ok(s.vmHwmKiB >= s.vmRssKiB && s.vmRssKiB > 0, JSON.stringify(s));
+  assert.ok(s.rssAnonKiB > 0 && s.rssAnonKiB < s.vmRssKiB, JSON.stringify(s));
   assert.ok(s.cpuS > 0 && s.writeBytes >= 0, JSON.stringify(s));
+});
+
+test('sampleAnonPeak sees memory this process takes while it samples', async () => {
+  const before = (await sampleProc(process.pid, 100)).rssAnonKiB;
+  const sampler = sampleAnonPeak(process.pid, 5);
+  // 64 MiB touched page by page: anonymous memory the sampler must see (bounded: one buffer).
+  const big = Buffer.alloc(64 * 1024 * 1024, 1);
+  const peak = await sampler.stop();
+  assert.ok(big.length > 0 && peak >= before + 60 * 1024, `peak ${peak} KiB, before ${before} KiB`);
+  assert.is(await sampleAnonPeak(4_194_305, 5).stop(), 0, 'a missing process has no peak');
 });
 
 test('sampleProc of a process that does not exist rejects', async () => {
