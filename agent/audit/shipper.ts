@@ -11,7 +11,6 @@
  * Payload: `audit-batch` in audit.cddl, `{ v: 1, device: tstr, records: [+ bstr] }`, each bstr the
  * record's stored deterministic CBOR.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../../modem/log.js';
 import { decodeCanonical, encodeCanonical, isCborMap } from './canonical-cbor.js';
 import type { Result } from './record.js';
@@ -65,7 +64,7 @@ export interface AuditShipper {
   nextBatch(): Promise<AuditBatch | null>;
   /** The uplink got the PUBACK for everything up to `seq`. */
   acknowledge(seq: number): Promise<void>;
-  /** Hands out again everything not acknowledged (call after a reconnect). */
+  /** Hands out again everything not acknowledged, and retries now (call after a reconnect). */
   rewind(): void;
   /** Runs the publish loop over `uplink` until `signal` aborts or stop(). */
   start(signal: AbortSignal): Promise<void>;
@@ -181,6 +180,7 @@ export function createAuditShipper(deps: {
     let failures = 0;
     while (!signal.aborted) {
       let batch: AuditBatch | null = null;
+      isPauseCut = false;
       try {
         batch = await nextBatch();
         if (batch === null) {
@@ -201,10 +201,36 @@ export function createAuditShipper(deps: {
           'audit batch not shipped; retrying',
         );
         sentSeq = source.acknowledgedSeq();
-        await sleep(delayMs, undefined, { signal }).catch(() => undefined);
+        await retryPause(delayMs, signal);
       }
     }
   };
+
+  /**
+   * The wait before a retry, cut short by rewind(): after an outage of minutes the back-off is at
+   * retryMaxMs, and the records of the outage must not wait that long once the session is back
+   * (telemetry is held behind them).
+   */
+  let cutPause: (() => void) | null = null;
+  /** rewind() came between the failure and its pause: skip the pause. */
+  let isPauseCut = false;
+  const retryPause = (delayMs: number, signal: AbortSignal): Promise<void> =>
+    new Promise<void>((resolve) => {
+      if (isPauseCut) {
+        resolve();
+        return;
+      }
+      const done = (): void => {
+        clearTimeout(t);
+        signal.removeEventListener('abort', done);
+        cutPause = null;
+        resolve();
+      };
+      const t = setTimeout(done, delayMs);
+      signal.addEventListener('abort', done, { once: true });
+      cutPause = done;
+      if (signal.aborted) done();
+    });
 
   return {
     hasPending: () => Math.max(sentSeq, source.acknowledgedSeq()) < source.head().seq,
@@ -212,6 +238,8 @@ export function createAuditShipper(deps: {
     acknowledge,
     rewind() {
       sentSeq = source.acknowledgedSeq();
+      isPauseCut = true;
+      cutPause?.();
     },
     async start(signal) {
       const uplink = deps.uplink;

@@ -5,6 +5,7 @@
  */
 import type { LevelName } from '../../modem/log.js';
 import type { PolicyConfig } from '../policy/types.js';
+import type { ListenerLimits } from '../proxies/limits.js';
 
 /** The lowest TLS version the uplink offers. */
 export type TlsMinVersion = 'TLSv1.2' | 'TLSv1.3';
@@ -122,19 +123,64 @@ export interface ExposureConfig {
   readonly lanInterfaces: readonly string[];
 }
 
+/**
+ * Limits of one listener, each optional (absent: the default in agent/proxies/limits.ts, where every
+ * field is documented with its unit). Whole numbers in 1..the protocol maximum
+ * (`LISTENER_LIMIT_RANGES`); only the limits the listener's kind reads are accepted
+ * (`LIMITS_BY_KIND`), and on HTTP headersTimeoutMs may not exceed requestTimeoutMs.
+ */
+export type ListenerLimitsConfig = Partial<ListenerLimits>;
+
+/**
+ * TLS on an MQTT listener. PEM files, absolute paths, read when the listener starts.
+ * With `requireClientCert` every sensor must present a certificate that chains to `caFile` and whose
+ * subject CN is its sensor id (the MQTT username); otherwise CONNACK refuses it and
+ * `sensor.auth-failed` is audited with the cause.
+ */
+export interface ListenerTlsConfig {
+  /** The listener's own certificate (chain), PEM. Required. */
+  readonly certFile: string;
+  /** Its private key, PEM. Required. */
+  readonly keyFile: string;
+  /** CA(s) that sign sensor certificates, PEM. Required with requireClientCert, refused without it. */
+  readonly caFile?: string;
+  /** Whether a sensor must present a client certificate. Default false (TLS for privacy only). */
+  readonly requireClientCert: boolean;
+}
+
+/**
+ * How a sensor proves its id on an MQTT listener: `secret` (the password, checked against
+ * `sensors.credentials`; with a required client certificate both must pass) or `cert` (the client
+ * certificate alone; needs `tls.requireClientCert`). Default `secret`.
+ */
+export type ListenerAuth = 'secret' | 'cert';
+
 /** A local listener for sensors: TCP on a LAN or loopback address, or a Unix socket. */
 export type ListenerConfig =
   | {
-      readonly kind: 'mqtt' | 'http';
+      readonly kind: 'mqtt';
       /** IP literal; never 0.0.0.0, :: or an address of a WAN interface. */
       readonly address: string;
       /** 1..65535. */
       readonly port: number;
+      readonly limits: ListenerLimitsConfig;
+      /** Default: none (plain TCP). */
+      readonly tls?: ListenerTlsConfig;
+      readonly auth: ListenerAuth;
+    }
+  | {
+      readonly kind: 'http';
+      /** IP literal; never 0.0.0.0, :: or an address of a WAN interface. */
+      readonly address: string;
+      /** 1..65535. */
+      readonly port: number;
+      readonly limits: ListenerLimitsConfig;
     }
   | {
       readonly kind: 'unix';
       /** Absolute path, at most 107 bytes. */
       readonly path: string;
+      readonly limits: ListenerLimitsConfig;
     };
 
 /** Sensors behind the gateway: who they are (a credential each) and what they may do (policy). */

@@ -1,24 +1,29 @@
 /**
  * Validates `exposure` (which interfaces face the WAN and the LAN) and `listeners` (where sensors
- * connect). A listener may never bind 0.0.0.0, :: or an address of a WAN interface: the gateway
- * exposes no port on the cellular side. Pure: the interface table is passed in.
+ * connect, with their limits and, for MQTT, TLS and how a sensor proves its id). A listener may never
+ * bind 0.0.0.0, :: or an address of a WAN interface: the gateway exposes no port on the cellular
+ * side. Pure: the interface table is passed in; the TLS files are read when the listener starts.
  */
 
+import { DEFAULT_LISTENER_LIMITS, LIMITS_BY_KIND, type ListenerLimits } from '../proxies/limits.js';
 import { checkBindAddress, type InterfaceTable } from '../uplink/classify-address.js';
 import { canonicalIp } from '../uplink/ip-address.js';
 import {
+  absolutePath,
   describe,
   isRawObject,
   type ProblemList,
   readArray,
+  readBool,
   readInt,
   readOneOf,
+  readOptionalString,
   readSection,
   readString,
   stringItem,
 } from './check.js';
 import { EXPOSURE_DEFAULTS, MAX_INTERFACE_NAME_CHARS, RANGES } from './defaults.js';
-import type { ExposureConfig, ListenerConfig } from './types.js';
+import type { ExposureConfig, ListenerConfig, ListenerLimitsConfig, ListenerTlsConfig } from './types.js';
 import { checkSocketPath } from './validate-sections.js';
 
 /** An interface-name glob: 1..15 characters of a name, `*` and `?`. */
@@ -46,6 +51,63 @@ export function validateExposure(raw: unknown, p: ProblemList): ExposureConfig |
 }
 
 const KINDS = ['mqtt', 'http', 'unix'] as const;
+type Kind = (typeof KINDS)[number];
+const AUTHS = ['secret', 'cert'] as const;
+/** What an MQTT listener checks when its entry names no `auth`: the sensor's secret. */
+const AUTH_DEFAULT = 'secret';
+const LIMIT_KEYS = Object.keys(DEFAULT_LISTENER_LIMITS) as (keyof ListenerLimits)[];
+
+/** `limits` of a listener of `kind`: each a whole number in its range, only those the kind reads. */
+function readLimits(raw: unknown, at: string, kind: Kind, p: ProblemList): ListenerLimitsConfig | undefined {
+  const path = `${at}.limits`;
+  const o = readSection(raw, path, LIMIT_KEYS, p, false);
+  if (o === null) return undefined;
+  const before = p.count;
+  const applies = LIMITS_BY_KIND[kind];
+  const out: Partial<Record<keyof ListenerLimits, number>> = {};
+  for (const key of LIMIT_KEYS) {
+    if (o[key] === undefined) continue;
+    if (!applies.includes(key)) {
+      p.add(`${path}.${key}`, `does not apply to a ${kind} listener (it reads ${applies.join(', ')})`);
+      continue;
+    }
+    const v = readInt(o, key, path, p, RANGES['listeners.limits'][key]);
+    if (v !== undefined) out[key] = v;
+  }
+  // node:http refuses a head deadline past the whole request's.
+  const headersMs = out.headersTimeoutMs ?? DEFAULT_LISTENER_LIMITS.headersTimeoutMs;
+  const requestMs = out.requestTimeoutMs ?? DEFAULT_LISTENER_LIMITS.requestTimeoutMs;
+  if (kind === 'http' && headersMs > requestMs) {
+    p.add(`${path}.headersTimeoutMs`, `${headersMs} ms must not exceed requestTimeoutMs (${requestMs} ms)`);
+  }
+  return p.count === before ? out : undefined;
+}
+
+/** `tls` of an MQTT listener; undefined when absent or wrong (wrong adds problems). */
+function readTls(raw: unknown, at: string, p: ProblemList): ListenerTlsConfig | null | undefined {
+  if (raw === undefined) return null;
+  const path = `${at}.tls`;
+  const o = readSection(raw, path, ['certFile', 'keyFile', 'caFile', 'requireClientCert'], p, true);
+  if (o === null) return undefined;
+  const before = p.count;
+  const certFile = readString(o, 'certFile', path, p, { check: absolutePath });
+  const keyFile = readString(o, 'keyFile', path, p, { check: absolutePath });
+  const caFile = readOptionalString(o, 'caFile', path, p, absolutePath);
+  const requireClientCert = readBool(o, 'requireClientCert', path, p, false);
+  if (requireClientCert && o['caFile'] === undefined) {
+    p.add(`${path}.caFile`, 'required with requireClientCert: the CA that signs sensor certificates');
+  }
+  if (!requireClientCert && o['caFile'] !== undefined) {
+    p.add(
+      `${path}.caFile`,
+      'is only read with requireClientCert: true (set it, or drop caFile: no client certificate would be checked)',
+    );
+  }
+  if (certFile === undefined || keyFile === undefined || p.count !== before) return undefined;
+  return caFile === undefined
+    ? { certFile, keyFile, requireClientCert }
+    : { certFile, keyFile, caFile, requireClientCert };
+}
 
 function readListener(p: ProblemList, interfaces: InterfaceTable, wanGlobs: readonly string[]) {
   return (item: unknown, at: string): ListenerConfig | undefined => {
@@ -62,11 +124,18 @@ function readListener(p: ProblemList, interfaces: InterfaceTable, wanGlobs: read
     if (k !== kind) return undefined;
     const before = p.count;
     if (k === 'unix') {
-      const o = readSection(item, at, ['kind', 'path'], p, true);
+      const o = readSection(item, at, ['kind', 'path', 'limits'], p, true);
       const path = o === null ? undefined : readString(o, 'path', at, p, { check: checkSocketPath });
-      return path === undefined || p.count !== before ? undefined : { kind: k, path };
+      const limits = o === null ? undefined : readLimits(o['limits'], at, k, p);
+      return path === undefined || limits === undefined || p.count !== before
+        ? undefined
+        : { kind: k, path, limits };
     }
-    const o = readSection(item, at, ['kind', 'address', 'port'], p, true);
+    const known =
+      k === 'mqtt'
+        ? ['kind', 'address', 'port', 'limits', 'tls', 'auth']
+        : ['kind', 'address', 'port', 'limits'];
+    const o = readSection(item, at, known, p, true);
     if (o === null) return undefined;
     const address = readString(o, 'address', at, p, {
       check: (s) => {
@@ -75,8 +144,26 @@ function readListener(p: ProblemList, interfaces: InterfaceTable, wanGlobs: read
       },
     });
     const port = readInt(o, 'port', at, p, RANGES['listeners.port']);
-    if (address === undefined || port === undefined || p.count !== before) return undefined;
-    return { kind: k, address, port };
+    const limits = readLimits(o['limits'], at, k, p);
+    if (k === 'http') {
+      if (address === undefined || port === undefined || limits === undefined || p.count !== before)
+        return undefined;
+      return { kind: k, address, port, limits };
+    }
+    const tls = readTls(o['tls'], at, p);
+    const auth = readOneOf(o, 'auth', at, p, AUTHS, AUTH_DEFAULT);
+    if (auth === 'cert' && tls !== undefined && tls?.requireClientCert !== true) {
+      p.add(
+        `${at}.auth`,
+        '"cert" needs tls.requireClientCert: true (the certificate is then the only credential)',
+      );
+    }
+    if (address === undefined || port === undefined || limits === undefined || tls === undefined)
+      return undefined;
+    if (p.count !== before) return undefined;
+    return tls === null
+      ? { kind: k, address, port, limits, auth }
+      : { kind: k, address, port, limits, tls, auth };
   };
 }
 

@@ -2,7 +2,8 @@
  * The sensor data path, started and stopped as one: the journal, the credentials, the policy gate,
  * the local listeners, the telemetry sender and the cellular budget.
  *
- *   listeners ──▶ gate (auth, policy, journal) ──▶ journal ──▶ telemetry sender ──▶ uplink (up/t)
+ *   listeners ──▶ gate (auth, policy, journal) ──▶ journal ──▶ telemetry sender ──▶ hold ──▶ uplink (up/t)
+ *   (the hold lets the audit backlog and pending alerts go first after a reconnect)
  *   uplink (down/cmd/<sensor>) ──▶ decideCommand ──▶ the listener the sensor is connected to
  *   uplink publishes ──▶ budget (bytes per lane per UTC day, persisted in <stateDir>/budget.json)
  */
@@ -11,9 +12,9 @@ import { join } from 'node:path';
 import type { JsonObject, JsonValue } from '../../modem/errors.js';
 import type { Logger } from '../../modem/log.js';
 import type { AuditEvent } from '../audit/index.js';
-import type { AgentConfig } from '../config/types.js';
+import type { AgentConfig, SensorsConfig } from '../config/types.js';
 import { decideCommand } from '../policy/decide.js';
-import { createAuthenticator, type Listener, startListener } from '../proxies/index.js';
+import { type Authenticator, createAuthenticator, type Listener, startListener } from '../proxies/index.js';
 import { type Journal, openJournal } from '../queue/index.js';
 import { writeFileDurable } from '../store/durable-file.js';
 import {
@@ -28,7 +29,9 @@ import {
 } from '../uplink/budget.js';
 import { createTelemetrySender, type TelemetrySender } from '../uplink/telemetry-sender.js';
 import type { UplinkClient } from '../uplink/uplink-types.js';
+import { listenerSpec } from './listener-specs.js';
 import { type AgentSensorGate, createSensorGate } from './sensor-gate.js';
+import { type AheadOfTelemetry, type HoldOptions, TelemetryHold } from './telemetry-hold.js';
 
 /** How often the budget is written to disk, ms (and at stop). */
 export const BUDGET_SAVE_MS = 60_000;
@@ -41,12 +44,20 @@ export interface DataPathDeps {
   readonly audit: (e: AuditEvent) => void;
   /** policy.denied aggregation window, ms. Default 60 000. */
   readonly denialWindowMs?: number;
+  /**
+   * What must reach the broker before telemetry (the audit backlog, pending alerts); telemetry is
+   * held behind it (telemetry-hold.ts). Default: nothing, telemetry is never held.
+   */
+  readonly ahead?: () => AheadOfTelemetry;
+  /** Overrides DEFAULT_HOLD. */
+  readonly holdOptions?: Partial<HoldOptions>;
 }
 
 export class DataPath {
   private journal: Journal | null = null;
   private gate: AgentSensorGate | null = null;
   private sender: TelemetrySender | null = null;
+  private hold: TelemetryHold | null = null;
   private readonly listeners: Listener[] = [];
   private budget: BudgetState;
   private readonly log: Logger;
@@ -54,10 +65,41 @@ export class DataPath {
   private lastSavedMs = 0;
   private commandsDelivered = 0;
   private commandsDropped = 0;
+  private sensors: SensorsConfig;
+  private auth: Authenticator;
 
   constructor(private readonly deps: DataPathDeps) {
     this.log = deps.log.child({ component: 'data-path' });
     this.budget = emptyBudget(deps.nowMs());
+    this.sensors = deps.config.sensors;
+    this.auth = createAuthenticator(deps.config.sensors.credentials);
+  }
+
+  /**
+   * Takes a reloaded `sensors` section: new credentials apply from the next connect (the
+   * authenticator's cache of past successes goes with the old table), new policies from the next
+   * request. A sensor that was removed, or whose credential or policy changed, is disconnected, so
+   * that it connects again under what it is now allowed (its subscriptions are checked anew).
+   * Returns the sensors disconnected.
+   */
+  setSensors(sensors: SensorsConfig): string[] {
+    const old = this.sensors;
+    this.sensors = sensors;
+    this.auth = createAuthenticator(sensors.credentials);
+    this.gate?.setPolicy(sensors.policy);
+    const dropped: string[] = [];
+    for (const id of Object.keys(old.credentials)) {
+      const isSame =
+        sensors.credentials[id] === old.credentials[id] &&
+        JSON.stringify(sensors.policy.sensors[id]) === JSON.stringify(old.policy.sensors[id]);
+      if (isSame) continue;
+      const why = Object.hasOwn(sensors.credentials, id) ? 'credential or policy changed' : 'sensor removed';
+      let isClosed = false;
+      for (const l of this.listeners) isClosed = l.disconnect(id, why) || isClosed;
+      if (isClosed) dropped.push(id);
+    }
+    if (dropped.length > 0) this.log.info({ sensors: dropped }, 'sensors.disconnected');
+    return dropped;
   }
 
   private get budgetFile(): string {
@@ -80,10 +122,9 @@ export class DataPath {
     });
     this.journal = journal;
     this.log.info({ report: json(report) }, 'journal.open');
-    const auth = createAuthenticator(config.sensors.credentials);
     const gateOpts = {
-      policy: config.sensors.policy,
-      verify: (id: string, secret: string) => auth.verify(id, secret),
+      policy: this.sensors.policy,
+      verify: (id: string, secret: string) => this.auth.verify(id, secret),
       journal,
       nowMs: this.deps.nowMs,
       log: this.deps.log,
@@ -95,13 +136,24 @@ export class DataPath {
         : { ...gateOpts, denialWindowMs: this.deps.denialWindowMs },
     );
     this.gate = gate;
-    for (const l of config.listeners) {
-      this.listeners.push(await startListener(l, {}, gate, this.deps.log));
+    for (const [i, l] of config.listeners.entries()) {
+      this.listeners.push(await startListener(await listenerSpec(l, i), l.limits, gate, this.deps.log));
     }
+    const uplink = this.deps.uplink;
+    const hold = new TelemetryHold({
+      ahead: this.deps.ahead ?? (() => ({ auditBacklogRecords: 0, pendingAlerts: 0 })),
+      nowMs: this.deps.nowMs,
+      ...(this.deps.holdOptions === undefined ? {} : { options: this.deps.holdOptions }),
+    });
+    this.hold = hold;
     this.sender = createTelemetrySender({
       deviceId: config.deviceId,
       journal,
-      uplink: this.deps.uplink,
+      uplink: {
+        publish: hold.gate(uplink.publish.bind(uplink)),
+        status: () => uplink.status(),
+        onStatus: (l) => uplink.onStatus(l),
+      },
       config: config.telemetry,
       nowMs: this.deps.nowMs,
       log: this.deps.log,
@@ -123,6 +175,7 @@ export class DataPath {
     // Listeners first: no new reading is accepted that could not be made durable.
     for (const l of this.listeners.splice(0)) await l.close().catch(() => undefined);
     await this.sender?.stop();
+    this.hold?.stop();
     this.gate?.flushDenials(true);
     await this.journal?.close();
     await this.saveBudget();
@@ -148,7 +201,7 @@ export class DataPath {
 
   private onCommand(topic: string, payload: Buffer): void {
     const sensorId = topic.slice(topic.lastIndexOf('/') + 1);
-    const d = decideCommand(this.deps.config.sensors.policy, { targetSensorId: sensorId, payload });
+    const d = decideCommand(this.sensors.policy, { targetSensorId: sensorId, payload });
     if (!d.allow) {
       this.commandsDropped++;
       this.log.warn({ sensor: sensorId, rule: d.rule, reason: d.reason }, 'command.denied');
@@ -182,6 +235,8 @@ export class DataPath {
       // Per lane: depth, lastSeq, ackedThrough, evictions (the journal's own figures).
       journal: this.journal === null ? null : json(this.journal.stats()),
       telemetry: this.sender === null ? null : json(this.sender.status()),
+      // Bundles waiting behind the audit backlog or pending alerts, and why (telemetry-hold.ts).
+      telemetryHold: this.hold === null ? null : json(this.hold.status()),
       commands: { delivered: this.commandsDelivered, dropped: this.commandsDropped },
       budget: {
         day: budget.day,

@@ -204,6 +204,10 @@ class HttpListener implements Listener {
     return false;
   }
 
+  disconnect(): boolean {
+    return false;
+  }
+
   stats() {
     return snapshot('http', this.counters, this.sockets.size, 0);
   }

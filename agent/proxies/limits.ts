@@ -102,6 +102,57 @@ const MAXIMA: Readonly<Record<keyof ListenerLimits, number>> = {
 };
 
 /**
+ * The inclusive range of every limit, in the unit its name carries: 1..the protocol maximum. One
+ * source for `resolveLimits` here and for config validation (agent/config/defaults.ts RANGES).
+ */
+export const LISTENER_LIMIT_RANGES: Readonly<
+  Record<keyof ListenerLimits, { readonly min: number; readonly max: number }>
+> = Object.freeze(
+  Object.fromEntries(Object.entries(MAXIMA).map(([k, max]) => [k, Object.freeze({ min: 1, max })])) as Record<
+    keyof ListenerLimits,
+    { readonly min: number; readonly max: number }
+  >,
+);
+
+/**
+ * Which limits each kind of listener reads; the others have no effect on it, so config refuses them
+ * there rather than let an operator believe a limit holds that does not.
+ */
+export const LIMITS_BY_KIND: Readonly<Record<'mqtt' | 'http' | 'unix', readonly (keyof ListenerLimits)[]>> = {
+  mqtt: [
+    'maxConnections',
+    'perSourceConnectsPerMin',
+    'connectTimeoutMs',
+    'idleTimeoutMs',
+    'partialPacketTimeoutMs',
+    'maxPacketBytes',
+    'maxInFlight',
+    'closeLingerMs',
+    'timerResolutionMs',
+  ],
+  http: [
+    'maxConnections',
+    'perSourceConnectsPerMin',
+    'maxBodyBytes',
+    'maxHeaderBytes',
+    'headersTimeoutMs',
+    'requestTimeoutMs',
+    'keepAliveTimeoutMs',
+    'unavailableRetryAfterS',
+    'timerResolutionMs',
+  ],
+  unix: [
+    'maxConnections',
+    'connectTimeoutMs',
+    'idleTimeoutMs',
+    'maxInFlight',
+    'maxLineBytes',
+    'closeLingerMs',
+    'timerResolutionMs',
+  ],
+};
+
+/**
  * The defaults overlaid with `partial`. Throws `TypeError` naming the field for a value that is not
  * a whole number in 1..max, or for headersTimeoutMs above requestTimeoutMs (node:http refuses it).
  */

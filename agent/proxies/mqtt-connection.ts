@@ -1,8 +1,9 @@
 /**
  * One sensor's MQTT connection (3.1.1 and 5), from accept to close.
  *
- *   socket ─▶ FrameScanner (size, trickle) ─▶ mqtt-packet parser ─▶ CONNECT ─▶ gate.authenticate ─▶ CONNACK
- *                                                                  PUBLISH ─▶ gate.publish ─▶ in-order acks
+ *   socket ─▶ FrameScanner (size, trickle) ─▶ PacketSplitter ─▶ decodePublish | mqtt-packet parser
+ *          ─▶ CONNECT ─▶ gate.authenticate ─▶ CONNACK
+ *             PUBLISH ─▶ gate.publish ─▶ in-order acks
  *
  * What it does with each packet, and why, is documented on `startMqttListener`.
  */
@@ -18,15 +19,17 @@ import {
 } from 'mqtt-packet';
 import type { Logger } from '../../modem/log.js';
 import { AckWindow, type InflightEntry } from './ack-window.js';
+import type { SensorProof } from './client-cert.js';
 import { type ConnectTerms, connectTerms } from './connect-terms.js';
 import type { Counters } from './counters.js';
 import { dueDeadline } from './deadlines.js';
 import { FrameScanner } from './frame-scanner.js';
 import type { ListenerLimits } from './limits.js';
 import * as C from './mqtt-codes.js';
-import { type AuthResult, safeAuthenticate, safePublish, safeSubscribe } from './safe-gate.js';
+import { decodePublish, newTopicMemo, type PacketSink, PacketSplitter } from './packet-splitter.js';
+import { safePublish, safeSubscribe } from './safe-gate.js';
 import { SubscriptionSet } from './subscriptions.js';
-import type { LimitName, ListenerEvent, SensorGate, Unsupported } from './types.js';
+import type { IngestResult, LimitName, ListenerEvent, SensorGate, Unsupported } from './types.js';
 
 /** What a connection needs from its listener. */
 export interface MqttHost {
@@ -48,6 +51,8 @@ export interface MqttHost {
   ): { subscriptions: SubscriptionSet; isSessionPresent: boolean };
   /** The socket closed. */
   released(c: MqttConnection, reason: string): void;
+  /** Checks the CONNECT's proof of identity (certificate, secret) as the listener is configured. */
+  prove(socket: Socket, username: string, secret: string | null, peer: string): Promise<SensorProof>;
 }
 
 type ConnectTermsOk = Extract<ConnectTerms, { ok: true }>;
@@ -63,6 +68,8 @@ export class MqttConnection {
   private version = 4;
   private readonly scanner: FrameScanner;
   private readonly parser: Parser;
+  private readonly splitter = new PacketSplitter();
+  private readonly topicMemo = newTopicMemo();
   private readonly acceptedAtMs: number;
   private lastRxMs: number;
   private partialSinceMs: number | null = null;
@@ -118,11 +125,24 @@ export class MqttConnection {
       this.partialSinceMs = now;
     this.lastCompleted = this.scanner.completed;
     try {
-      this.parser.parse(chunk);
+      if (!this.splitter.push(chunk, this.sink)) this.onMalformed('remaining length longer than 4 bytes');
     } catch (err) {
       this.onMalformed(err instanceof Error ? err.message : String(err));
     }
   }
+
+  /** The common PUBLISH is decoded here, everything else by mqtt-packet. */
+  private readonly sink: PacketSink = {
+    publish: (bytes) => {
+      const p = decodePublish(bytes, this.version, this.topicMemo);
+      if (p === null) this.parser.parse(bytes);
+      else this.onPacket(p);
+    },
+    other: (bytes) => {
+      this.parser.parse(bytes);
+    },
+    isStopped: () => this.state === 'closing' || this.state === 'closed',
+  };
 
   private onPacket(p: Packet): void {
     if (this.state === 'closing' || this.state === 'closed') return;
@@ -187,19 +207,25 @@ export class MqttConnection {
     secret: string | null,
     props: ConnectTermsOk['connack'],
   ): Promise<void> {
-    const r: AuthResult =
-      id === '' || secret === null
-        ? { ok: false, reason: 'no username or password' }
-        : await safeAuthenticate(this.host.gate, this.host.log, id, secret, 'mqtt', this.peer);
+    const r = await this.host.prove(this.socket, id, secret, this.peer);
     if (this.state !== 'auth') return;
     if (!r.ok) {
-      this.host.emit({ kind: 'auth-failed', via: 'mqtt', sensorId: id, peer: this.peer, reason: r.reason });
+      const cred = r.credential === undefined ? {} : { credential: r.credential };
+      this.host.emit({
+        kind: 'auth-failed',
+        via: 'mqtt',
+        sensorId: id,
+        peer: this.peer,
+        reason: r.reason,
+        ...cred,
+      });
       this.closeReason = `authentication failed: ${r.reason}`;
       const code = this.version === 5 ? C.RC.notAuthorized : C.V4_CONNACK.notAuthorized;
       this.end(C.encodeConnackRefused(this.version, code));
       return;
     }
-    this.sensorId = id;
+    const sensorId = r.sensorId;
+    this.sensorId = sensorId;
     this.state = 'ready';
     const session = this.host.claim(this, this.wantsSession);
     this.subscriptions = session.subscriptions;
@@ -209,7 +235,7 @@ export class MqttConnection {
     this.socket.write(
       this.version === 5 ? C.encodeConnackOkV5(v5Props, isPresent) : C.connackOkV4(isPresent),
     );
-    this.host.emit({ kind: 'connect', via: 'mqtt', sensorId: id, peer: this.peer });
+    this.host.emit({ kind: 'connect', via: 'mqtt', sensorId, peer: this.peer });
     this.drain();
   }
 
@@ -232,16 +258,14 @@ export class MqttConnection {
     const entry = this.window.open(p.messageId ?? 0, p.qos);
     if (this.window.size >= this.host.limits.maxInFlight) this.pause();
     const payload = typeof p.payload === 'string' ? Buffer.from(p.payload, 'utf8') : p.payload;
-    void this.runPublish(entry, id, p.topic, payload);
+    // safePublish never rejects.
+    void safePublish(this.host.gate, this.host.log, id, p.topic, payload, 'mqtt').then((r) =>
+      this.settled(entry, r),
+    );
   }
 
-  private async runPublish(
-    entry: InflightEntry,
-    id: string,
-    topic: string,
-    payload: Uint8Array,
-  ): Promise<void> {
-    entry.result = await safePublish(this.host.gate, this.host.log, id, topic, payload, 'mqtt');
+  private settled(entry: InflightEntry, r: IngestResult): void {
+    entry.result = r;
     if (this.window.isHead(entry) && !this.isFlushScheduled) {
       // Resolutions of one group commit arrive in one microtask run: one write for all of them.
       this.isFlushScheduled = true;
@@ -319,6 +343,13 @@ export class MqttConnection {
   takenOver(byPeer: string): void {
     this.closeReason = `taken over by ${byPeer}`;
     this.end(this.version === 5 ? C.encodeDisconnectV5(C.RC.sessionTakenOver, null) : null);
+  }
+
+  /** Closed because the sensor's credential or policy was withdrawn. */
+  revoke(reason: string): void {
+    this.closeReason = `revoked: ${reason}`;
+    const isV5Ready = this.version === 5 && this.state === 'ready';
+    this.end(isV5Ready ? C.encodeDisconnectV5(C.RC.notAuthorized, reason) : null);
   }
 
   /** Closed because the listener stops. */

@@ -4,19 +4,24 @@
  * over). Each connection is an `MqttConnection`.
  */
 import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer, type TLSSocket, Server as TlsServer } from 'node:tls';
+import { ZtgwError } from '../../modem/errors.js';
 import type { Logger } from '../../modem/log.js';
 import { ConnectionAdmission } from './admission.js';
+import { proveSensor, type SensorProof, type SensorProofOptions } from './client-cert.js';
 import { type Counters, formatPeer, newCounters, snapshot, sourceOf } from './counters.js';
 import type { ListenerLimits } from './limits.js';
 import { listenOn } from './listen.js';
 import { MqttConnection, type MqttHost } from './mqtt-connection.js';
 import { reportEvent } from './safe-gate.js';
 import { SubscriptionSet } from './subscriptions.js';
-import type { Listener, ListenerEvent, SensorGate, Unsupported } from './types.js';
+import type { Listener, ListenerEvent, ListenerTls, SensorGate, Unsupported } from './types.js';
 
 /**
- * Starts the MQTT listener (3.1.1 and 5) on `spec`. Sensors log in with username = sensor id and
- * password = secret; every publish and subscribe goes to `gate`.
+ * Starts the MQTT listener (3.1.1 and 5) on `spec`, over TLS when `spec.tls` is set. Sensors log in
+ * with username = sensor id and password = secret, and with `tls.requireClientCert` a client
+ * certificate whose CN is that id (`auth: 'cert'`: the certificate alone; see client-cert.ts); every
+ * publish and subscribe goes to `gate`.
  *
  * Decisions, each the protocol's answer to something a sensor must not be able to do to the gateway:
  *
@@ -49,20 +54,57 @@ import type { Listener, ListenerEvent, SensorGate, Unsupported } from './types.j
  *   There is no server-side QoS 1 state to keep: readings are acked only once durable.
  */
 export async function startMqttListener(
-  spec: { readonly address: string; readonly port: number },
+  spec: {
+    readonly address: string;
+    readonly port: number;
+    readonly tls?: ListenerTls;
+    readonly auth?: 'secret' | 'cert';
+  },
   limits: ListenerLimits,
   gate: SensorGate,
   log: Logger,
 ): Promise<Listener> {
-  const server = createServer({ noDelay: true });
-  const listener = new MqttListener(server, limits, gate, log.child({ component: 'mqtt-listener' }));
-  await listenOn(
-    server,
-    { host: spec.address, port: spec.port },
-    `mqtt ${formatPeer(spec.address, spec.port)}`,
-  );
+  const what = `mqtt${spec.tls === undefined ? '' : '+tls'} ${formatPeer(spec.address, spec.port)}`;
+  const server = spec.tls === undefined ? createServer({ noDelay: true }) : tlsServer(spec.tls, limits, what);
+  const proof: SensorProofOptions = {
+    requireClientCert: spec.tls?.requireClientCert ?? false,
+    auth: spec.auth ?? 'secret',
+  };
+  if (proof.auth === 'cert' && !proof.requireClientCert) {
+    throw new TypeError(`${what}: auth "cert" needs tls.requireClientCert`);
+  }
+  const listener = new MqttListener(server, limits, gate, log.child({ component: 'mqtt-listener' }), proof);
+  await listenOn(server, { host: spec.address, port: spec.port }, what);
   listener.started();
   return listener;
+}
+
+/**
+ * A TLS server whose handshake always completes, with or without a good client certificate
+ * (`rejectUnauthorized: false`): the CONNECT is what is refused, with a CONNACK the sensor can log
+ * and an audit record naming the cause. Bad PEM material is LISTENER_BIND naming the listener.
+ */
+function tlsServer(t: ListenerTls, limits: ListenerLimits, what: string): TlsServer {
+  try {
+    return createTlsServer({
+      cert: t.cert,
+      key: t.key,
+      ...(t.ca === undefined ? {} : { ca: t.ca }),
+      requestCert: t.requireClientCert,
+      rejectUnauthorized: false,
+      minVersion: 'TLSv1.2',
+      // The handshake gets its own connectTimeoutMs; the CONNECT's runs from the end of it.
+      handshakeTimeout: limits.connectTimeoutMs,
+      noDelay: true,
+    });
+  } catch (err) {
+    throw new ZtgwError(
+      'LISTENER_BIND',
+      `cannot listen on ${what}: bad TLS material: ${err instanceof Error ? err.message : String(err)}`,
+      { listener: what, cause: 'tls-material' },
+      { cause: err },
+    );
+  }
 }
 
 class MqttListener implements Listener, MqttHost {
@@ -82,9 +124,17 @@ class MqttListener implements Listener, MqttHost {
     readonly limits: ListenerLimits,
     readonly gate: SensorGate,
     readonly log: Logger,
+    private readonly proof: SensorProofOptions,
   ) {
     this.admission = new ConnectionAdmission(limits.maxConnections, limits.perSourceConnectsPerMin);
-    server.on('connection', (s: Socket) => this.onConnection(s));
+    // On a TLS server 'connection' is the raw TCP socket, before the handshake: admission counts
+    // handshakes too, so that a flood of them is refused as cheaply as a flood of CONNECTs.
+    const isTls = server instanceof TlsServer;
+    server.on('connection', (s: Socket) => this.onAccept(s, !isTls));
+    if (isTls) {
+      server.on('secureConnection', (s: TLSSocket) => this.onSession(s));
+      server.on('tlsClientError', (err: NodeJS.ErrnoException, s: TLSSocket) => this.onTlsError(err, s));
+    }
     server.on('error', (err) => log.error({ err }, 'mqtt listener error'));
   }
 
@@ -131,9 +181,12 @@ class MqttListener implements Listener, MqttHost {
     return { subscriptions: fresh, isSessionPresent: false };
   }
 
+  prove(socket: Socket, username: string, secret: string | null, peer: string): Promise<SensorProof> {
+    return proveSensor(socket, username, secret, peer, this.proof, this.gate, this.log);
+  }
+
   released(c: MqttConnection, reason: string): void {
     this.connections.delete(c);
-    this.admission.release();
     if (this.connections.size === 0) this.onDrained?.();
     const id = c.sensorId;
     if (id === null) return;
@@ -141,7 +194,8 @@ class MqttListener implements Listener, MqttHost {
     this.emit({ kind: 'disconnect', via: 'mqtt', sensorId: id, peer: c.peer, reason });
   }
 
-  private onConnection(socket: Socket): void {
+  /** A TCP connection: admitted (and released when it closes) or closed at once. */
+  private onAccept(socket: Socket, isSession: boolean): void {
     const peer = formatPeer(socket.remoteAddress, socket.remotePort);
     if (this.closing !== null) {
       socket.destroy();
@@ -155,8 +209,35 @@ class MqttListener implements Listener, MqttHost {
       this.emit({ kind: 'limit', via: 'mqtt', sensorId: null, peer, limit: a.limit, reason: a.reason });
       return;
     }
+    socket.once('close', () => this.admission.release());
     this.counters.accepted++;
-    this.connections.add(new MqttConnection(socket, peer, this));
+    if (isSession) this.onSession(socket);
+  }
+
+  /** The MQTT session of an admitted socket (for TLS, once the handshake is done). */
+  private onSession(socket: Socket): void {
+    if (this.closing !== null) {
+      socket.destroy();
+      return;
+    }
+    this.clockMs = performance.now();
+    this.connections.add(
+      new MqttConnection(socket, formatPeer(socket.remoteAddress, socket.remotePort), this),
+    );
+  }
+
+  /** A handshake that failed: a peer leaving mid-way is no news; a timeout or a non-TLS client is. */
+  private onTlsError(err: NodeJS.ErrnoException, socket: TLSSocket): void {
+    const peer = formatPeer(socket.remoteAddress, socket.remotePort);
+    if (err.code === 'ECONNRESET') {
+      this.log.debug({ peer }, 'listener.tls-reset');
+    } else if (err.code === 'ERR_TLS_HANDSHAKE_TIMEOUT') {
+      const reason = `no TLS handshake within ${this.limits.connectTimeoutMs} ms`;
+      this.emit({ kind: 'limit', via: 'mqtt', sensorId: null, peer, limit: 'connectTimeoutMs', reason });
+    } else {
+      const reason = `TLS handshake failed: ${err.code ?? err.message}`;
+      this.emit({ kind: 'malformed', via: 'mqtt', sensorId: null, peer, reason });
+    }
   }
 
   private onSweep(): void {
@@ -174,6 +255,14 @@ class MqttListener implements Listener, MqttHost {
     const c = this.sensors.get(sensorId);
     if (c === undefined || !c.deliver(topic, payload)) return false;
     this.counters.delivered++;
+    return true;
+  }
+
+  disconnect(sensorId: string, reason: string): boolean {
+    this.sessions.delete(sensorId);
+    const c = this.sensors.get(sensorId);
+    if (c === undefined) return false;
+    c.revoke(reason);
     return true;
   }
 

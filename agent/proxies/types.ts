@@ -73,6 +73,12 @@ export type ListenerEvent =
       readonly sensorId: string;
       readonly peer: string;
       readonly reason: string;
+      /**
+       * Which proof failed. `certificate`: the listener refused the TLS client certificate itself
+       * (none, untrusted, or for another id) and the gate was never asked; the gate audits it from
+       * this event. Absent: the secret, which the gate checked (and audited) in `authenticate`.
+       */
+      readonly credential?: 'certificate';
     }
   | {
       readonly kind: 'malformed';
@@ -118,9 +124,35 @@ export interface SensorGate {
   event(e: ListenerEvent): void;
 }
 
+/** TLS of an MQTT listener: PEM material, read by the caller (the listener reads no files). */
+export interface ListenerTls {
+  readonly cert: Buffer;
+  readonly key: Buffer;
+  /** CA(s) a client certificate must chain to; required with `requireClientCert`. */
+  readonly ca?: Buffer;
+  /**
+   * Whether every sensor must present a certificate that chains to `ca` and whose subject CN is its
+   * sensor id. The handshake completes either way, so that a refusal is a CONNACK with a reason and
+   * an audit record, not a TLS alert the sensor's logs may not show.
+   */
+  readonly requireClientCert: boolean;
+}
+
 /** Where a listener binds. TCP addresses are IP literals (config validation refuses wildcards). */
 export type ListenerSpec =
-  | { readonly kind: 'mqtt' | 'http'; readonly address: string; readonly port: number }
+  | {
+      readonly kind: 'mqtt';
+      readonly address: string;
+      readonly port: number;
+      /** Default: plain TCP. */
+      readonly tls?: ListenerTls;
+      /**
+       * `secret` (default): the password is checked, after the certificate when one is required.
+       * `cert`: the required client certificate alone identifies the sensor.
+       */
+      readonly auth?: 'secret' | 'cert';
+    }
+  | { readonly kind: 'http'; readonly address: string; readonly port: number }
   | { readonly kind: 'unix'; readonly path: string };
 
 /** Counters of one listener since it started; `connections` and `inFlight` are current values. */
@@ -162,5 +194,12 @@ export interface Listener {
    * HTTP has no way to reach a sensor and always answers false.
    */
   deliver(sensorId: string, topic: string, payload: Uint8Array): boolean;
+  /**
+   * Closes the connection of a sensor whose credential or policy was withdrawn (a config reload),
+   * telling it why where the protocol can (MQTT 5 DISCONNECT 0x87, an error line on the Unix
+   * socket). Kept MQTT session state is dropped too. True when a connection was closed; HTTP has
+   * no sessions and answers false (each request is authenticated on its own).
+   */
+  disconnect(sensorId: string, reason: string): boolean;
   stats(): ListenerStats;
 }

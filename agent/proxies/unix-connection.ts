@@ -217,6 +217,12 @@ export class UnixConnection {
     this.end(null);
   }
 
+  /** Closed because the sensor's credential or policy was withdrawn. */
+  revoke(reason: string): void {
+    this.closeReason = `revoked: ${reason}`;
+    this.end(P.errorLine(`not authorized: ${reason}`));
+  }
+
   private limitHit(limit: LimitName, reason: string, last: string | null): void {
     this.host.emit({ kind: 'limit', via: 'unix', sensorId: this.sensorId, peer: this.peer, limit, reason });
     this.closeReason = `${limit}: ${reason}`;

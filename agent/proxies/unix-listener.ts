@@ -71,7 +71,14 @@ export async function startUnixListener(
 ): Promise<Listener> {
   await clearStaleSocket(path, limits.connectTimeoutMs);
   const l = new UnixListener(path, limits, gate, log.child({ component: 'unix-listener' }));
-  await listenOn(l.server, { path }, `unix ${path}`);
+  // Created 0660 from the start (umask 0117 while binding): no window in which others may connect.
+  // The chmod after it is what makes the mode exact whatever the umask was.
+  const oldMask = process.umask(0o117);
+  try {
+    await listenOn(l.server, { path }, `unix ${path}`);
+  } finally {
+    process.umask(oldMask);
+  }
   try {
     await chmod(path, SOCKET_MODE);
   } catch (err) {
@@ -178,6 +185,13 @@ class UnixListener implements Listener, UnixHost {
     const c = this.sensors.get(sensorId);
     if (c === undefined || !c.deliver(topic, payload)) return false;
     this.counters.delivered++;
+    return true;
+  }
+
+  disconnect(sensorId: string, reason: string): boolean {
+    const c = this.sensors.get(sensorId);
+    if (c === undefined) return false;
+    c.revoke(reason);
     return true;
   }
 

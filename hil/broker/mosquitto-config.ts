@@ -35,6 +35,8 @@ export interface MosquittoConfigInput {
   readonly tlsVersion: TlsVersion | null;
   /** Set `user root`: as root, mosquitto otherwise drops to the `mosquitto` user and cannot read a 0700 PKI. */
   readonly isRoot: boolean;
+  /** Where to keep sessions across restarts (a directory, with its trailing slash); null: none. */
+  readonly persistenceDir: string | null;
 }
 
 /** Paths in mosquitto.conf end at the line end; a newline in one would inject a directive. */
@@ -49,7 +51,9 @@ export function mosquittoConfig(c: MosquittoConfigInput): string {
     '# ztgw HIL broker: one mTLS listener, the certificate CN is the username, ACL by CN',
     ...(c.isRoot ? ['user root'] : []),
     'per_listener_settings false',
-    'persistence false',
+    ...(c.persistenceDir === null
+      ? ['persistence false']
+      : ['persistence true', `persistence_location ${path(c.persistenceDir)}`]),
     'allow_anonymous false',
     `acl_file ${path(c.aclFile)}`,
     `log_dest file ${path(c.logFile)}`,

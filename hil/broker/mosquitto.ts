@@ -48,6 +48,11 @@ export interface MosquittoOptions {
   readonly stopTimeoutMs?: number;
   /** The broker binary; default /usr/sbin/mosquitto. */
   readonly mosquittoPath?: string;
+  /**
+   * Keep sessions and their queued QoS 1 messages across a restart (mosquitto `persistence true`,
+   * saved at the graceful stop), so that a persistent subscriber misses nothing. Default false.
+   */
+  readonly isPersistent?: boolean;
 }
 
 export interface MosquittoBroker {
@@ -121,6 +126,7 @@ export async function startMosquitto(opts: MosquittoOptions): Promise<MosquittoB
         logFile: paths.log,
         tlsVersion,
         isRoot: process.getuid?.() === 0,
+        persistenceDir: opts.isPersistent === true ? `${opts.dir}/` : null,
       }),
     );
     const out = openSync(paths.out, 'a');

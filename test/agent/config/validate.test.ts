@@ -213,7 +213,7 @@ const FIELD_ERRORS: readonly [string, Json | undefined, string][] = [
   ['listeners', [{ kind: 'mqtt', address: '127.0.0.1' }], 'listeners[0].port: required'],
   [
     'listeners',
-    [{ kind: 'mqtt', address: '127.0.0.1', port: 1883, path: '/x' }],
+    [{ kind: 'http', address: '127.0.0.1', port: 1883, path: '/x' }],
     'listeners[0].path: unknown key',
   ],
   ['listeners', [{ kind: 'unix', path: 'sock' }], 'listeners[0].path: expected an absolute path, got "sock"'],
