@@ -6,8 +6,15 @@ import { AUDIT_USAGE, runAuditCommand } from './cli/audit-commands.js';
 import { DECODE_USAGE, runDecodeCommand } from './cli/decode-command.js';
 import { ENROLL_USAGE, OPS_CA_USAGE, runEnrollCommand, runOpsCaCommand } from './cli/identity-commands.js';
 import { MODEM_USAGE, runModemCommand } from './cli/modem-commands.js';
+import { OPS_AUDIT_COLLECT_USAGE, runOpsAuditCollectCommand } from './cli/ops-audit-collect.js';
 import { OPS_SIGNER_USAGE, runOpsSignerCommand } from './cli/ops-signer.js';
-import { RUN_USAGE, runCertCommand, runRunCommand, runStatusCommand } from './cli/run-commands.js';
+import {
+  RUN_USAGE,
+  runCertCommand,
+  runConfigCommand,
+  runRunCommand,
+  runStatusCommand,
+} from './cli/run-commands.js';
 import { runSensorCommand, SENSOR_USAGE } from './cli/sensor-commands.js';
 
 const USAGE = `ztgw — zero-trust connectivity agent for cellular IoT gateways
@@ -17,6 +24,7 @@ ${MODEM_USAGE}
 ${ENROLL_USAGE}
 ${OPS_CA_USAGE}
 ${OPS_SIGNER_USAGE}
+${OPS_AUDIT_COLLECT_USAGE}
 ${DECODE_USAGE}
 ${AUDIT_USAGE}
 ${SENSOR_USAGE}`;
@@ -40,6 +48,8 @@ async function main(argv: readonly string[]): Promise<number> {
         return await runStatusCommand(rest, io);
       case 'cert':
         return await runCertCommand(rest, io);
+      case 'config':
+        return await runConfigCommand(rest, io);
       case 'audit':
         return await runAuditCommand(rest, io);
       case 'modem':
@@ -52,6 +62,7 @@ async function main(argv: readonly string[]): Promise<number> {
         if (rest[0] === 'ca') return await runOpsCaCommand(rest.slice(1), io);
         if (rest[0] === 'signer') return await runOpsSignerCommand(rest.slice(1), io);
         if (rest[0] === 'decode') return await runDecodeCommand(rest.slice(1), io);
+        if (rest[0] === 'audit-collect') return await runOpsAuditCollectCommand(rest.slice(1), io);
         io.err(`ztgw: unknown ops command ${JSON.stringify(rest[0] ?? '')}\n${OPS_CA_USAGE}`);
         return 2;
       case undefined:

@@ -77,20 +77,22 @@ export const AUDIT_CATALOGUE = {
     severity: 'medium',
     category: 'config',
     nis2: 'context',
-    actor: 'operator:<key id>',
-    subject: 'config:<version>',
+    actor: 'operator:<key id> | cli:<user> | signal:SIGHUP',
+    subject: 'config:<version> | config:sha256:<16 hex of the file>',
     outcomes: OK,
-    description: 'A signed config was verified and applied.',
+    description:
+      'A config was applied: a signed one from the operator, or the local file reloaded (data: changed fields).',
     reason: null,
   },
   'config.rejected': {
     severity: 'high',
     category: 'config',
     nis2: 'indicator',
-    actor: 'operator:<key id> | unknown',
-    subject: 'config:<version>',
+    actor: 'operator:<key id> | cli:<user> | signal:SIGHUP | unknown',
+    subject: 'config:<version> | config:sha256:<16 hex of the file> | config:unreadable',
     outcomes: ['denied', 'failed'],
-    description: 'A config was refused: bad signature, rollback attempt or invalid content.',
+    description:
+      'A config was refused: bad signature, rollback attempt, invalid content, or a local change that needs a restart; the running config stays.',
     reason: must('error code and field'),
   },
   'config.rolled-back': {

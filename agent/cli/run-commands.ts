@@ -1,5 +1,6 @@
 /**
- * `ztgw run` (the daemon) and `ztgw status` (asks it over the control socket).
+ * `ztgw run` (the daemon), and what asks it over the control socket: `ztgw status`,
+ * `ztgw cert rotate`, `ztgw config reload`.
  */
 
 import type { JsonValue } from '../../modem/errors.js';
@@ -19,7 +20,10 @@ export const RUN_USAGE = `usage:
     --clock-start starts the agent's own clock at ISO (lab use: TLS still uses the system clock)
     --denial-window-ms sets the policy.denied aggregation window (default 60000; lab use)
   ztgw status [--socket PATH | --config FILE] [--json]
-  ztgw cert rotate [--socket PATH | --config FILE]   rotate the device certificate now (through the daemon)`;
+  ztgw cert rotate [--socket PATH | --config FILE]   rotate the device certificate now (through the daemon)
+  ztgw config reload [--socket PATH | --config FILE] [--json]
+    the daemon re-reads its config file (as SIGHUP does); only the sensors section is applied live,
+    any other change is refused until a restart; exits 1 and names each field when refused`;
 
 export async function runRunCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const loaded = await loadConfig({ argv });
@@ -44,6 +48,7 @@ export async function runRunCommand(argv: readonly string[], io: CliIo): Promise
   });
   const agent = new Agent({
     config: loaded.config,
+    loadConfig: (o) => loadConfig({ argv, ...o }),
     log,
     clock,
     ...(args.values.has('state-refresh-ms')
@@ -54,7 +59,16 @@ export async function runRunCommand(argv: readonly string[], io: CliIo): Promise
       : {}),
   });
   await agent.start(io.signal);
-  await untilAborted(io.signal);
+  // SIGHUP re-reads the config file, the daemon convention (and stops it from ending the process).
+  const onHup = (): void => {
+    agent.reload('signal:SIGHUP').catch((err: unknown) => log.error({ err }, 'config.reload-failed'));
+  };
+  process.on('SIGHUP', onHup);
+  try {
+    await untilAborted(io.signal);
+  } finally {
+    process.off('SIGHUP', onHup);
+  }
   await agent.stop();
   return 0;
 }
@@ -79,6 +93,30 @@ export async function runCertCommand(argv: readonly string[], io: CliIo): Promis
   io.out(JSON.stringify(r));
   const outcome = r !== null && typeof r === 'object' && !Array.isArray(r) ? r['lastOutcome'] : null;
   return outcome === 'rotated' ? 0 : 1;
+}
+
+export async function runConfigCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (sub !== 'reload') throw usageError(`unknown config command ${JSON.stringify(sub ?? '')}\n${RUN_USAGE}`);
+  const args = parseArgs(rest, { values: ['socket', 'config'], booleans: ['json'] });
+  const r = await requestControl(await socketOf(args.values), 'reload');
+  const outcome = get(r, 'outcome');
+  if (args.booleans.has('json')) io.out(JSON.stringify(r));
+  else io.out(formatReload(r));
+  return outcome === 'accepted' || outcome === 'unchanged' ? 0 : 1;
+}
+
+function formatReload(r: JsonValue): string {
+  const list = (v: JsonValue | undefined): string[] => (Array.isArray(v) ? v.map((x) => s(x)) : []);
+  const outcome = s(get(r, 'outcome'));
+  const head = `config ${outcome} (${s(get(r, 'digest'))})`;
+  if (outcome === 'rejected') {
+    const problems = Array.isArray(get(r, 'problems')) ? (get(r, 'problems') as JsonValue[]) : [];
+    const lines = problems.map((p) => `  ${s(get(p, 'path'))}: ${s(get(p, 'problem'))}`);
+    return [`${head}: ${s(get(r, 'code'))}; the running config is unchanged`, ...lines].join('\n');
+  }
+  const live = list(get(r, 'live'));
+  return live.length === 0 ? head : [`${head}: applied`, ...live.map((p) => `  ${p}`)].join('\n');
 }
 
 export async function runStatusCommand(argv: readonly string[], io: CliIo): Promise<number> {

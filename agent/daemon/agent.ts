@@ -17,7 +17,7 @@ import { DEFAULT_MODEM_CONFIG, Modem } from '../../modem/service/modem.js';
 import { readModemInfo } from '../../modem/service/read-info.js';
 import type { AuditEvent } from '../audit/index.js';
 import type { AgentConfig } from '../config/types.js';
-import { type ControlHandler, ControlServer } from '../control/control-server.js';
+import { ControlServer } from '../control/control-server.js';
 import {
   certLifetime,
   checkKeyFiles,
@@ -34,7 +34,15 @@ import {
 } from '../uplink/index.js';
 import type { AgentClock } from './agent-clock.js';
 import { AlertQueue } from './alert-queue.js';
+import { identityAuditEvent, rotationAuditEvent } from './audit-events.js';
 import { type AuditTrail, openAuditTrail } from './audit-trail.js';
+import {
+  type ConfigReloadDeps,
+  type ConfigReloader,
+  createConfigReloader,
+  type ReloadResult,
+} from './config-reload.js';
+import { controlHandlers } from './control-handlers.js';
 import { DataPath } from './data-path.js';
 import { createIdentityGuard, type IdentityGuard } from './identity-guard.js';
 import { Rotation, type RotationOptions } from './rotation.js';
@@ -59,6 +67,8 @@ export interface AgentDeps {
   readonly rotation?: RotationOptions;
   /** policy.denied aggregation window, ms (lab runs shorten it). Default 60 000. */
   readonly denialWindowMs?: number;
+  /** Loads the config file again, as at start (for `ztgw config reload` and SIGHUP). Default: none. */
+  readonly loadConfig?: ConfigReloadDeps['load'];
 }
 
 export class Agent {
@@ -80,9 +90,13 @@ export class Agent {
   private lastWarning: LifetimeWarning | null = null;
   private audit: AuditTrail | null = null;
   private readonly dataPath: DataPath;
+  /** The config running now: the one started with, then each accepted reload. */
+  private config: AgentConfig;
+  private readonly reloader: ConfigReloader | null;
 
   constructor(private readonly deps: AgentDeps) {
     const { config } = deps;
+    this.config = config;
     this.log = deps.log.child({ component: 'agent' });
     this.startedAtMs = deps.clock.nowMs();
     this.alerts = new AlertQueue(join(config.paths.stateDir, 'alerts.json'));
@@ -94,16 +108,7 @@ export class Agent {
       modem: () => this.modem,
       alerts: this.alerts,
       log: deps.log,
-      onEvent: (name, data) => {
-        const subject = name === 'modem.replaced' ? 'modem' : name === 'sim.swapped' ? 'sim' : 'device';
-        void this.audit?.record({
-          ev: name,
-          actor: 'agent',
-          subject,
-          outcome: name === 'identity.restored' ? 'ok' : 'denied',
-          reason: String(data['detail'] ?? name),
-        });
-      },
+      onEvent: (name, data) => void this.audit?.record(identityAuditEvent(name, data)),
     });
     const keys = config.identity.keysDir;
     const next = { certFile: join(keys, KEY_FILES.nextCert), keyFile: join(keys, KEY_FILES.nextKey) };
@@ -123,6 +128,12 @@ export class Agent {
       log: deps.log,
       nowMs: () => deps.clock.nowMs(),
       audit: (e: AuditEvent) => void this.audit?.record(e),
+      // Alerts and audit go before telemetry: the backlog telemetry is held behind.
+      ahead: () => ({
+        auditBacklogRecords:
+          this.audit === null ? 0 : this.audit.log.head().seq - this.audit.log.acknowledgedSeq(),
+        pendingAlerts: this.alerts.pending.length,
+      }),
     };
     this.dataPath = new DataPath(
       deps.denialWindowMs === undefined
@@ -144,56 +155,49 @@ export class Agent {
           setTrial: (isTrial) => {
             this.isTrial = isTrial;
           },
-          onEvent: (name, data) => {
-            void this.audit?.record(
-              name === 'cert.rotated'
-                ? {
-                    ev: name,
-                    actor: 'agent',
-                    subject: `cert:${String(data['fingerprint'] ?? '')}`,
-                    outcome: 'ok',
-                  }
-                : {
-                    ev: name,
-                    actor: 'agent',
-                    subject: 'cert:device',
-                    outcome: 'failed',
-                    reason: String(data['reason'] ?? ''),
-                  },
-            );
-          },
+          onEvent: (name, data) => void this.audit?.record(rotationAuditEvent(name, data)),
           ...deps.rotation,
         })
       : null;
+    const load = deps.loadConfig;
+    this.reloader =
+      load === undefined
+        ? null
+        : createConfigReloader({
+            load,
+            running: () => this.config,
+            apply: async (next) => {
+              const disconnected = this.dataPath.setSensors(next.sensors);
+              this.config = next;
+              return disconnected;
+            },
+            audit: async (e) => {
+              await this.audit?.record(e);
+            },
+            log: deps.log,
+          });
     this.control = new ControlServer({
       path: config.paths.controlSocket,
       log: deps.log.child({ component: 'control' }),
-      handlers: new Map<string, ControlHandler>([
-        ['status', () => this.status()],
-        [
-          'refresh',
-          async () => {
-            await this.refresh();
-            return this.status();
-          },
-        ],
-        [
-          'rotate',
-          async () => {
-            if (this.rotation === null) throw new Error(ROTATION_OFF);
-            const r = await this.rotation.rotate('operator');
-            await this.audit?.record({
-              ev: 'admin.action',
-              actor: 'cli:control-socket',
-              subject: 'command',
-              outcome: r.lastOutcome === 'rotated' ? 'ok' : 'failed',
-              reason: 'cert rotate',
-            });
-            return JSON.parse(JSON.stringify(r)) as JsonValue;
-          },
-        ],
-      ]),
+      handlers: controlHandlers({
+        status: () => this.status(),
+        refresh: () => this.refresh(),
+        rotate: async () => {
+          if (this.rotation === null) throw new Error(ROTATION_OFF);
+          return this.rotation.rotate('operator');
+        },
+        reload: (actor) => this.reload(actor),
+        audit: async (e) => {
+          await this.audit?.record(e);
+        },
+      }),
     });
+  }
+
+  /** Re-reads the config file and applies what can be applied live (see config-reload.ts). */
+  async reload(actor: string): Promise<ReloadResult> {
+    if (this.reloader === null) throw new Error('config reload needs an agent started from a config file');
+    return this.reloader.reload(actor);
   }
 
   /** Starts everything; rejects (before any connection) when the key files are unsafe. */

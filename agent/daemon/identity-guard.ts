@@ -44,9 +44,12 @@ export interface GuardDeps {
   readonly modem: () => Modem | null;
   readonly alerts: AlertQueue;
   readonly log: Logger;
-  /** Security events (for the audit trail): `sim.swapped`, `modem.replaced`, `identity.restored`. */
+  /**
+   * Security events (for the audit trail): `identity.bound` (the first check that passes after
+   * start, with the ICCID and IMEI), `sim.swapped`, `modem.replaced`, `identity.restored`.
+   */
   readonly onEvent?: (
-    name: 'sim.swapped' | 'modem.replaced' | 'identity.restored',
+    name: 'identity.bound' | 'sim.swapped' | 'modem.replaced' | 'identity.restored',
     data: Record<string, string | number | null>,
   ) => void;
 }
@@ -86,6 +89,7 @@ export function createIdentityGuard(deps: GuardDeps): IdentityGuard {
     checkedAtMs: null,
   };
   let wasMismatched = false;
+  let hasReportedBound = false;
 
   async function checkClock(modem: Modem | null, notBeforeMs: number): Promise<BeforeConnectDecision | null> {
     const nowMs = deps.clock.nowMs();
@@ -198,8 +202,17 @@ export function createIdentityGuard(deps: GuardDeps): IdentityGuard {
       state = { ...state, isRestricted: true };
     } else if (wasMismatched) {
       wasMismatched = false;
+      hasReportedBound = true;
       log.info({ binding: b.status }, 'identity.restored');
       deps.onEvent?.('identity.restored', { binding: b.status, detail: b.detail });
+    } else if (!hasReportedBound && b.status === 'ok') {
+      hasReportedBound = true;
+      deps.onEvent?.('identity.bound', {
+        binding: b.status,
+        detail: b.detail,
+        iccid: liveIds?.iccid ?? null,
+        imei: liveIds?.imei ?? null,
+      });
     }
     const clockVeto = await checkClock(modem, c.notBeforeMs);
     return clockVeto ?? { allow: true };

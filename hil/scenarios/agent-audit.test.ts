@@ -1,7 +1,8 @@
 /**
- * The audit trail of a running agent: a SIM swap, the SIM coming back, the uplink lost and back,
- * the agent's start and stop. Each event is in `ztgw audit tail` on the gateway and at the broker
- * on `ztgw/<id>/up/audit`, and the log verifies.
+ * The audit trail of a running agent: a SIM swap, the SIM coming back, a policy denial, a config
+ * reload refused (invalid content, over the control socket) and one accepted (a new sensor, on
+ * SIGHUP), the uplink lost and back, the agent's start and stop. Each event is in `ztgw audit tail`
+ * on the gateway and at the broker on `ztgw/<id>/up/audit`, and the log verifies.
  */
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -9,33 +10,20 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { decodeAuditBatch } from '../../agent/audit/index.js';
 import { decodeRecord } from '../../agent/audit/record.js';
-import { startMosquitto } from '../broker/index.js';
+import { freePort, startMosquitto } from '../broker/index.js';
 import { makeLabPki } from '../pki/index.js';
 import { PROFILES } from '../sim-modem/profiles/index.js';
-import { type AgentRun, at, startAgent, watchCloud } from './cloud-kit.js';
+import { type AgentRun, at, auditTail, startAgent, watchCloud } from './cloud-kit.js';
+import { type LabSensor, mqttSensor, publishQos1, sensorsConfig } from './data-path-kit.js';
 import { hilEnv, runCli, withSim, withTempDir } from './kit.js';
 
 const env = hilEnv();
 const ID = PROFILES['quectel-ec25']?.initialState.identity ?? { iccid: '', imei: '' };
 const FOREIGN_ICCID = '8944100000123456784';
+const S1: LabSensor = { id: 's1', secret: 'secret-of-s1' };
+const S2: LabSensor = { id: 's2', secret: 'secret-of-s2' };
 
-interface TailLine {
-  readonly ev: string;
-  readonly outcome: string;
-  readonly reason?: string;
-}
-
-async function tail(dir: string): Promise<TailLine[]> {
-  const r = await runCli(['audit', 'tail', '--dir', `${dir}/state/audit`, '-n', '1000', '--json']);
-  if (r.code !== 0) throw new Error(`audit tail exited ${r.code}: ${r.stderr}`);
-  return r.stdout
-    .trim()
-    .split('\n')
-    .filter((l) => l !== '')
-    .map((l) => JSON.parse(l) as TailLine);
-}
-
-test('SIM swap, SIM back, uplink loss and return: in the audit log, at the broker, and it verifies', async () => {
+test('SIM swap, policy denial, config reject and reload, uplink loss: in the log, at the broker, verified', async () => {
   if (env.realModemPath !== null) return;
   await withTempDir(async (dir) => {
     const pki = await makeLabPki(`${dir}/pki`, {
@@ -47,10 +35,21 @@ test('SIM swap, SIM back, uplink loss and return: in the audit log, at the broke
     if (device === undefined) throw new Error('no gw-1');
     const cloud = await watchCloud(broker, pki, 'ztgw/gw-1/up/audit');
     const running: { agent: AgentRun | null } = { agent: null };
+    const mqttPort = await freePort();
+    const policy = () => ({ publish: ['readings/#'] });
+    const listeners = [{ kind: 'mqtt', address: '127.0.0.1', port: mqttPort }];
     try {
       const now = { networkTime: { iso: new Date().toISOString().slice(0, 19), tzQuarterHours: 0 } };
       await withSim('quectel-ec25', { ...now, identity: { iccid: FOREIGN_ICCID } }, async (sim) => {
-        const agent = await startAgent({ dir: `${dir}/a`, pki, broker, device, modemPath: sim.agentPath });
+        const agent = await startAgent({
+          dir: `${dir}/a`,
+          pki,
+          broker,
+          device,
+          modemPath: sim.agentPath,
+          extraArgs: ['--denial-window-ms', '300'],
+          config: { listeners, sensors: await sensorsConfig([S1], policy) },
+        });
         running.agent = agent;
         await agent.waitForStatus((s) => at(s, 'identity', 'binding') === 'sim-mismatch', 'sim-mismatch');
         sim.setState({ identity: { iccid: ID.iccid } });
@@ -73,6 +72,62 @@ test('SIM swap, SIM back, uplink loss and return: in the audit log, at the broke
           );
         // What happened before the outage is shipped while the session is up.
         await atBroker(['agent.start', 'sim.swapped', 'identity.restored', 'uplink.up']);
+
+        // A policy denial: s1 may publish readings/#, not config/#.
+        const s1 = await mqttSensor(mqttPort, S1);
+        const denied = await publishQos1(s1, 'config/evil', '{}').then(
+          () => 'acked',
+          (e: unknown) => String(e instanceof Error && 'code' in e ? e.code : e),
+        );
+        assert.is(denied, String(0x87), 'PUBACK 0x87 (not authorized) for a topic outside the policy');
+        s1.end(true);
+        await atBroker(['policy.denied']);
+
+        // A config reject: the file now holds an invalid sensor entry; the reload names the field and
+        // the agent keeps running on what it had.
+        const cfg = JSON.parse(await readFile(agent.configPath, 'utf8')) as Record<string, unknown>;
+        const bad = {
+          ...cfg,
+          sensors: { s1: { ...((await sensorsConfig([S1], policy))['s1'] as object), maxPayloadBytes: -5 } },
+        };
+        await writeFile(agent.configPath, JSON.stringify(bad));
+        const rej = await runCli(['config', 'reload', '--socket', agent.socket]);
+        assert.is(rej.code, 1, `${rej.stdout}${rej.stderr}`);
+        assert.match(rej.stdout, /rejected.*CONFIG_INVALID/);
+        assert.match(rej.stdout, /sensors\.s1\.maxPayloadBytes/);
+        await atBroker(['config.rejected']);
+        // An accepted reload, on SIGHUP: sensor s2 is added live and can publish at once.
+        await writeFile(
+          agent.configPath,
+          JSON.stringify({ ...cfg, sensors: await sensorsConfig([S1, S2], policy) }),
+        );
+        agent.child.kill('SIGHUP');
+        await atBroker(['config.accepted']);
+        const s2 = await mqttSensor(mqttPort, S2);
+        await publishQos1(s2, 'readings/env', '{"temp":20}');
+        s2.end(true);
+        // Withdrawing s1 closes its live session (MQTT 5 DISCONNECT 0x87), and it cannot come back.
+        const s1again = await mqttSensor(mqttPort, S1);
+        const closed = new Promise<number | null>((resolve) => {
+          s1again.once('disconnect', (p) => resolve(p.reasonCode ?? null));
+          s1again.once('close', () => resolve(null));
+        });
+        await writeFile(
+          agent.configPath,
+          JSON.stringify({ ...cfg, sensors: await sensorsConfig([S2], policy) }),
+        );
+        const drop = await runCli(['config', 'reload', '--socket', agent.socket]);
+        assert.is(drop.code, 0, `${drop.stdout}${drop.stderr}`);
+        assert.is(await closed, 0x87, 'DISCONNECT 0x87 to the withdrawn sensor');
+        s1again.end(true);
+        const refused = await mqttSensor(mqttPort, S1).then(
+          (c) => {
+            c.end(true);
+            return 'connected';
+          },
+          (e: unknown) => String(e),
+        );
+        assert.match(refused, /Connection refused: Not authorized/);
         await broker.stop();
         await agent.waitForStatus((s) => at(s, 'uplink', 'state') !== 'connected', 'uplink lost');
         await broker.restart();
@@ -82,18 +137,30 @@ test('SIM swap, SIM back, uplink loss and return: in the audit log, at the broke
       });
       await running.agent?.stop();
       running.agent = null;
-      const lines = await tail(`${dir}/a`);
+      const lines = await auditTail(`${dir}/a`);
       const evs = lines.map((l) => l.ev);
       for (const e of [
         'agent.start',
         'sim.swapped',
         'identity.restored',
         'uplink.up',
+        'policy.denied',
+        'config.rejected',
+        'config.accepted',
         'uplink.down',
         'agent.stop',
       ]) {
         assert.ok(evs.includes(e), `${e} not in audit tail: ${evs.join(', ')}`);
       }
+      const denial = lines.find((l) => l.ev === 'policy.denied');
+      assert.is(denial?.actor, 'sensor:s1');
+      assert.is(denial?.outcome, 'denied');
+      const rejected = lines.find((l) => l.ev === 'config.rejected');
+      assert.is(rejected?.actor, 'cli:control-socket');
+      assert.match(String(rejected?.reason), /^CONFIG_INVALID: sensors\.s1\.maxPayloadBytes/);
+      assert.match(String(rejected?.subject), /^config:sha256:[0-9a-f]{16}$/);
+      const accepted = lines.find((l) => l.ev === 'config.accepted');
+      assert.is(accepted?.actor, 'signal:SIGHUP');
       const swap = lines.find((l) => l.ev === 'sim.swapped');
       assert.is(swap?.outcome, 'denied');
       assert.match(String(swap?.reason), /SIM/);

@@ -201,3 +201,23 @@ export function at(v: JsonValue | undefined, ...path: string[]): JsonValue | und
   }
   return cur;
 }
+
+/** One line of `ztgw audit tail --json`. */
+export interface AuditTailLine {
+  readonly ev: string;
+  readonly actor: string;
+  readonly subject: string;
+  readonly outcome: string;
+  readonly reason?: string;
+}
+
+/** The agent's audit log, read with the real `ztgw audit tail --json` (agentDir = startAgent's dir). */
+export async function auditTail(agentDir: string): Promise<AuditTailLine[]> {
+  const r = await runCli(['audit', 'tail', '--dir', `${agentDir}/state/audit`, '-n', '1000', '--json']);
+  if (r.code !== 0) throw new Error(`audit tail exited ${r.code}: ${r.stderr}`);
+  return r.stdout
+    .trim()
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as AuditTailLine);
+}
