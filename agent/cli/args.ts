@@ -60,3 +60,10 @@ export function intFlag(args: ParsedArgs, name: string, dflt: number, min: numbe
   if (n < min || n > max) throw usageError(`--${name} must be between ${min} and ${max}, got ${n}`);
   return n;
 }
+
+/** The value of a flag that must be given (and not empty), else a usage error quoting `usage`. */
+export function requiredFlag(args: ParsedArgs, name: string, usage: string): string {
+  const v = args.values.get(name);
+  if (v === undefined || v === '') throw usageError(`--${name} is required\n${usage}`);
+  return v;
+}

@@ -25,7 +25,7 @@ import type { CliIo } from './modem-commands.js';
 
 export const AUDIT_USAGE = `usage:
   ztgw audit tail   [--dir D] [-n N] [--json] [--follow] [--interval-ms N]
-  ztgw audit verify [--dir D | --from FILE] [--pubkey FILE] [--keys D] [--anchor SEQ:HEX]
+  ztgw audit verify [--dir D | --from FILE] [--pubkey FILE] [--keys D] [--anchor SEQ:HEX | --anchor-file F]
   ztgw audit export --since ISO --until ISO [--dir D] [--keys D] --out FILE
                     [--device-id ID] [--iccid N] [--imei N] [--cert-fingerprint HEX] [--cert-subject DN] [--cause TEXT]
   ztgw audit pubkey [--keys D]
@@ -40,6 +40,7 @@ const SPEC = {
     'from',
     'pubkey',
     'anchor',
+    'anchor-file',
     'since',
     'until',
     'out',
@@ -134,7 +135,7 @@ async function tail(args: ParsedArgs, io: CliIo): Promise<number> {
 }
 
 /** A public key file: base64 (as `ztgw audit pubkey` prints), hex, or 32 raw bytes. */
-async function readPublicKey(path: string): Promise<Uint8Array> {
+export async function readPublicKey(path: string): Promise<Uint8Array> {
   const raw = await readFile(path).catch((err: unknown) => {
     throw new ZtgwError(
       'AUDIT_IO',
@@ -180,7 +181,20 @@ async function verify(args: ParsedArgs, io: CliIo): Promise<number> {
   const from = args.values.get('from');
   if (from !== undefined && args.values.has('dir')) throw usageError('give --dir or --from, not both');
   const pubkeyPath = args.values.get('pubkey');
-  const anchor = parseAnchor(args.values.get('anchor'));
+  const anchorFile = args.values.get('anchor-file');
+  if (anchorFile !== undefined && args.values.has('anchor'))
+    throw usageError('give --anchor or --anchor-file, not both');
+  const anchorText =
+    anchorFile === undefined
+      ? args.values.get('anchor')
+      : (
+          await readFile(anchorFile, 'utf8').catch((err: unknown) => {
+            throw new ZtgwError('AUDIT_IO', `cannot read anchor file ${anchorFile}: ${String(err)}`, {
+              path: anchorFile,
+            });
+          })
+        ).trim();
+  const anchor = parseAnchor(anchorText);
   const publicKey =
     pubkeyPath !== undefined
       ? await readPublicKey(pubkeyPath)

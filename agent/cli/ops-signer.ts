@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { connect } from 'mqtt';
 import { readCsr, signCsr } from '../identity/index.js';
 import { parseCsrRequest } from '../identity/rotation-messages.js';
-import { intFlag, parseArgs, usageError } from './args.js';
+import { intFlag, parseArgs, requiredFlag, usageError } from './args.js';
 import type { CliIo } from './modem-commands.js';
 
 export const OPS_SIGNER_USAGE = `usage:
@@ -19,11 +19,7 @@ const SPEC = { values: ['dir', 'broker', 'ca-file', 'cert', 'key', 'days', 'dura
 
 export async function runOpsSignerCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const args = parseArgs(argv, SPEC);
-  const need = (k: string): string => {
-    const v = args.values.get(k);
-    if (v === undefined || v === '') throw usageError(`--${k} is required\n${OPS_SIGNER_USAGE}`);
-    return v;
-  };
+  const need = (k: string): string => requiredFlag(args, k, OPS_SIGNER_USAGE);
   const caDir = need('dir');
   const broker = need('broker');
   if (!broker.startsWith('mqtts://')) throw usageError('--broker must be an mqtts:// URL');
