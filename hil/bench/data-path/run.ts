@@ -4,6 +4,7 @@
  *
  *   npx tsx hil/bench/data-path/run.ts [--readings N] [--quick] [--only ztgw|peer|peer-lossless] [--no-shaped]
  *        [--paced-s S] [--shaped-readings N] [--shaped-load-s S] [--json FILE] [--ztgw-main FILE] [--keep]
+ *   (--ztgw-main: a .js/.cjs runs under this node; anything else is run as the packaged executable)
  *        [--no-client-speed] [--ztgw-node-args="ARGS"] [--group-commit-ms N]
  *
  * Gateways: the peer as deployed (default queue limits: it drops what it acknowledged once its bridge

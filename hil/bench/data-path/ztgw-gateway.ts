@@ -178,7 +178,11 @@ async function startZtgw(env: GatewayEnv, o: ZtgwGatewayOptions): Promise<Runnin
     });
     const configPath = join(env.stateDir, 'agent.json');
     await writeFile(configPath, JSON.stringify(cfg, null, 2));
-    const argv = [process.execPath, ...(o.nodeArgs ?? []), mainJs, 'run', '--config', configPath];
+    // A script runs under this node; anything else is the packaged single executable (make package).
+    const isScript = /\.(c?js)$/.test(mainJs);
+    const argv = isScript
+      ? [process.execPath, ...(o.nodeArgs ?? []), mainJs, 'run', '--config', configPath]
+      : [mainJs, 'run', '--config', configPath];
     const full = env.netns === undefined ? argv : ['ip', 'netns', 'exec', env.netns, ...argv];
     const proc = spawn(full[0] ?? process.execPath, full.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
     child = proc;
