@@ -5,6 +5,11 @@
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
 
+/** A JSON-safe copy of plain data (drops undefined, keeps null), for status documents. */
+export function toJson(v: unknown): JsonValue {
+  return JSON.parse(JSON.stringify(v ?? null)) as JsonValue;
+}
+
 export const ERROR_CODES = [
   // AT engine
   'AT_TIMEOUT',

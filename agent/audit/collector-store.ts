@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { ZtgwError } from '../../modem/errors.js';
 import { fsyncDir, writeFileDurable } from '../store/durable-file.js';
 import { formatAnchor } from './collector.js';
+import { errnoCode } from './segment-files.js';
 import type { Anchor } from './verify.js';
 
 /** Largest record accepted back from the file, bytes (a record is at most a few KiB). */
@@ -32,7 +33,7 @@ export async function openCollectorStore(dir: string): Promise<CollectorStore> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const file = join(dir, 'records.bin');
   const bytes = await readFile(file).catch((err: unknown) => {
-    if (err instanceof Error && 'code' in err && err.code === 'ENOENT') return Buffer.alloc(0);
+    if (errnoCode(err) === 'ENOENT') return Buffer.alloc(0);
     throw new ZtgwError('AUDIT_IO', `cannot read ${file}: ${String(err)}`, { path: file }, { cause: err });
   });
   const records: Uint8Array[] = [];
@@ -64,7 +65,8 @@ export async function openCollectorStore(dir: string): Promise<CollectorStore> {
         head.writeUInt32BE(r.length);
         parts.push(head, Buffer.from(r.buffer, r.byteOffset, r.byteLength));
       }
-      await fh.write(Buffer.concat(parts));
+      // writeFile loops until every byte is written (a bare write may be short).
+      await fh.writeFile(Buffer.concat(parts));
       await fh.sync();
     },
     writeAnchor: (a) => writeFileDurable(join(dir, 'anchor'), `${formatAnchor(a)}\n`, 0o600),

@@ -75,7 +75,6 @@ export function formatAnchor(a: Anchor): string {
 export function createAuditCollector(opts: CollectorOptions): AuditCollector {
   let verifier = createChainVerifier({ publicKey: opts.publicKey });
   const gaps: Gap[] = [];
-  let batchGaps: Gap[] = [];
   // seq → hash of every record held: a resend must match it byte for byte.
   const hashes = new Map<number, Uint8Array>();
   let firstSeq: number | null = null;
@@ -84,31 +83,22 @@ export function createAuditCollector(opts: CollectorOptions): AuditCollector {
   let anchor: Anchor | null = null;
   let problem: VerifyProblem | null = null;
 
-  const fail = (p: VerifyProblem): VerifyProblem => {
+  const refuse = (p: VerifyProblem): 'refused' => {
     problem ??= p;
-    return problem;
+    return 'refused';
   };
 
-  /** Takes one record; true when it extends the chain. */
+  /** Takes one record: held (it extends the chain), a duplicate of one held, or refused. */
   const take = (bytes: Uint8Array): 'held' | 'duplicate' | 'refused' => {
     if (problem !== null) return 'refused';
     const d = decodeRecord(bytes);
-    if (d.ok && lastSeq !== null && d.value.seq > lastSeq + 1) {
-      const gap = { fromSeq: lastSeq + 1, toSeq: d.value.seq - 1 };
-      gaps.push(gap);
-      batchGaps.push(gap);
-      verifier = createChainVerifier({ publicKey: opts.publicKey });
-    }
-    return takeDecoded(bytes, d);
-  };
-
-  const takeDecoded = (
-    bytes: Uint8Array,
-    d: ReturnType<typeof decodeRecord>,
-  ): 'held' | 'duplicate' | 'refused' => {
     if (!d.ok) {
-      fail({ kind: 'bad-record', seq: null, index: null, message: `a record does not decode: ${d.reason}` });
-      return 'refused';
+      return refuse({
+        kind: 'bad-record',
+        seq: null,
+        index: null,
+        message: `a record does not decode: ${d.reason}`,
+      });
     }
     const r = d.value;
     if (lastSeq !== null && r.seq <= lastSeq) {
@@ -117,7 +107,7 @@ export function createAuditCollector(opts: CollectorOptions): AuditCollector {
         duplicates++;
         return 'duplicate';
       }
-      fail({
+      return refuse({
         kind: 'anchor-mismatch',
         seq: r.seq,
         index: null,
@@ -126,13 +116,14 @@ export function createAuditCollector(opts: CollectorOptions): AuditCollector {
             ? `record ${r.seq} arrives after record ${lastSeq}, and is older than the first record held (${firstSeq}): the chain was restarted or rewritten`
             : `record ${r.seq} was received before with another content: the device's history was rewritten`,
       });
-      return 'refused';
+    }
+    if (lastSeq !== null && r.seq > lastSeq + 1) {
+      // Held again from here: the link across the gap cannot be checked.
+      gaps.push({ fromSeq: lastSeq + 1, toSeq: r.seq - 1 });
+      verifier = createChainVerifier({ publicKey: opts.publicKey });
     }
     const p = verifier.push(bytes, undefined, d);
-    if (p !== null) {
-      fail(p);
-      return 'refused';
-    }
+    if (p !== null) return refuse(p);
     hashes.set(r.seq, r.h);
     firstSeq ??= r.seq;
     lastSeq = r.seq;
@@ -146,7 +137,7 @@ export function createAuditCollector(opts: CollectorOptions): AuditCollector {
       const batch = decodeAuditBatch(payload);
       const held: Uint8Array[] = [];
       let dup = 0;
-      batchGaps = [];
+      const gapsBefore = gaps.length;
       // A message that is not a batch of this device's carries no record: it is reported, and the
       // chain held is unaffected (a record it hid would show as a gap in the next batch).
       let refused: VerifyProblem | null = null;
@@ -172,7 +163,7 @@ export function createAuditCollector(opts: CollectorOptions): AuditCollector {
           else break;
         }
       }
-      return { held, duplicates: dup, gaps: batchGaps, problem: problem ?? refused, anchor };
+      return { held, duplicates: dup, gaps: gaps.slice(gapsBefore), problem: problem ?? refused, anchor };
     },
     resume(record) {
       take(record);

@@ -38,9 +38,21 @@ export interface GroupCommit<M> {
   drain(): Promise<void>;
 }
 
-interface Waiting<M> extends Queued<M> {
+/** The one promise every item of a batch is handed: items settle together, as their write does. */
+interface Settle {
+  readonly done: Promise<void>;
   readonly resolve: () => void;
   readonly reject: (err: unknown) => void;
+}
+
+function newSettle(): Settle {
+  let resolve: () => void = () => undefined;
+  let reject: (err: unknown) => void = () => undefined;
+  const done = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { done, resolve, reject };
 }
 
 /**
@@ -53,7 +65,9 @@ export function createGroupCommit<M>(
   onDurable: (items: readonly Queued<M>[]) => void,
   onFail: (err: unknown) => void,
 ): GroupCommit<M> {
-  let pending: Waiting<M>[] = [];
+  let pending: Queued<M>[] = [];
+  /** Settles everything in `pending`; made by the first enqueue into it. */
+  let pendingSettle: Settle | null = null;
   let evictions: number[] = [];
   let timer: NodeJS.Timeout | null = null;
   let isRunning = false;
@@ -61,6 +75,14 @@ export function createGroupCommit<M>(
   let failure: unknown = null;
   /** When the oldest pending item was queued (performance.now(), ms). */
   let firstPendingAtMs = 0;
+
+  /** Hands over what is pending, with its promise, and starts a new pending batch. */
+  const takePending = (): { readonly items: Queued<M>[]; readonly settle: Settle | null } => {
+    const taken = { items: pending, settle: pendingSettle };
+    pending = [];
+    pendingSettle = null;
+    return taken;
+  };
 
   const run = async (): Promise<void> => {
     isRunning = true;
@@ -74,9 +96,8 @@ export function createGroupCommit<M>(
         }
       }
       isFirst = false;
-      const batch = pending;
+      const { items: batch, settle } = takePending();
       const evict = evictions;
-      pending = [];
       evictions = [];
       const groups: { num: number; frames: Uint8Array[] }[] = [];
       for (const p of batch) {
@@ -89,12 +110,12 @@ export function createGroupCommit<M>(
       } catch (err) {
         failure = err;
         onFail(err);
-        for (const p of [...batch, ...pending]) p.reject(err);
-        pending = [];
+        settle?.reject(err);
+        takePending().settle?.reject(err);
         break;
       }
       onDurable(batch);
-      for (const p of batch) p.resolve();
+      settle?.resolve();
     }
     // Cleared synchronously with the loop's last check, so an enqueue right after starts a new run.
     isRunning = false;
@@ -110,7 +131,9 @@ export function createGroupCommit<M>(
     enqueue(item) {
       if (failure !== null) return Promise.reject(failure);
       if (pending.length === 0) firstPendingAtMs = performance.now();
-      const done = new Promise<void>((resolve, reject) => pending.push({ ...item, resolve, reject }));
+      pending.push(item);
+      pendingSettle ??= newSettle();
+      const { done } = pendingSettle;
       // While a batch is being written, the loop picks this up when it returns.
       if (!isRunning) {
         if (pending.length >= opts.maxRecords) start();

@@ -65,7 +65,8 @@ export interface SegmentWriter {
   close(): Promise<void>;
 }
 
-async function writeAll(fh: SegmentHandle, data: Uint8Array, position: number): Promise<void> {
+/** Writes all of `data` at `position` (a write may take less than it is given). */
+export async function writeAll(fh: SegmentHandle, data: Uint8Array, position: number): Promise<void> {
   let done = 0;
   while (done < data.length) {
     const { bytesWritten } = await fh.write(data, done, data.length - done, position + done);

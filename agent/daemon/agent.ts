@@ -10,7 +10,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { JsonObject, JsonValue } from '../../modem/errors.js';
+import { type JsonObject, type JsonValue, toJson } from '../../modem/errors.js';
 import type { Logger } from '../../modem/log.js';
 import type { ModemInfo } from '../../modem/service/info.js';
 import { DEFAULT_MODEM_CONFIG, Modem } from '../../modem/service/modem.js';
@@ -171,9 +171,7 @@ export class Agent {
               this.config = next;
               return disconnected;
             },
-            audit: async (e) => {
-              await this.audit?.record(e);
-            },
+            audit: (e) => this.record(e),
             log: deps.log,
           });
     this.control = new ControlServer({
@@ -187,11 +185,14 @@ export class Agent {
           return this.rotation.rotate('operator');
         },
         reload: (actor) => this.reload(actor),
-        audit: async (e) => {
-          await this.audit?.record(e);
-        },
+        audit: (e) => this.record(e),
       }),
     });
+  }
+
+  /** Appends to the audit trail once it is open (events before that have nothing to go to). */
+  private async record(e: AuditEvent): Promise<void> {
+    await this.audit?.record(e);
   }
 
   /** Re-reads the config file and applies what can be applied live (see config-reload.ts). */
@@ -260,14 +261,11 @@ export class Agent {
 
   /** The state document plus what only the local operator sees (attempt records). */
   status(): JsonValue {
-    const rotation =
-      this.rotation === null
-        ? { phase: 'off', reason: ROTATION_OFF }
-        : JSON.parse(JSON.stringify(this.rotation.state()));
     return {
       ...this.stateDoc(),
-      rotation: rotation as JsonValue,
-      attempts: JSON.parse(JSON.stringify(this.uplink.attempts().slice(-10))) as JsonValue,
+      rotation:
+        this.rotation === null ? { phase: 'off', reason: ROTATION_OFF } : toJson(this.rotation.state()),
+      attempts: toJson(this.uplink.attempts().slice(-10)),
       dataPath: this.dataPath.status(),
     };
   }

@@ -2,7 +2,7 @@
  * What the control socket answers (`ztgw status`, `cert rotate`, `config reload`), and the audit
  * record of each local admin action it carries out. Read-only requests are not audited.
  */
-import type { JsonValue } from '../../modem/errors.js';
+import { type JsonValue, toJson } from '../../modem/errors.js';
 import type { AuditEvent } from '../audit/index.js';
 import type { ControlHandler } from '../control/control-server.js';
 import type { ReloadResult } from './config-reload.js';
@@ -46,8 +46,4 @@ export function controlHandlers(a: ControlActions): ReadonlyMap<string, ControlH
     // The reload records config.accepted / config.rejected itself, with this actor.
     ['reload', async () => toJson(await a.reload(CONTROL_ACTOR))],
   ]);
-}
-
-function toJson(v: object): JsonValue {
-  return JSON.parse(JSON.stringify(v)) as JsonValue;
 }

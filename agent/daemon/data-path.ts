@@ -9,7 +9,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { JsonObject, JsonValue } from '../../modem/errors.js';
+import { type JsonObject, toJson } from '../../modem/errors.js';
 import type { Logger } from '../../modem/log.js';
 import type { AuditEvent } from '../audit/index.js';
 import type { AgentConfig, SensorsConfig } from '../config/types.js';
@@ -121,7 +121,7 @@ export class DataPath {
       groupCommitMs: config.journal.groupCommitMs,
     });
     this.journal = journal;
-    this.log.info({ report: json(report) }, 'journal.open');
+    this.log.info({ report: toJson(report) }, 'journal.open');
     const gateOpts = {
       policy: this.sensors.policy,
       verify: (id: string, secret: string) => this.auth.verify(id, secret),
@@ -226,17 +226,17 @@ export class DataPath {
   /** The data path for `ztgw status`: per-sensor counters, journal depth, bundles and bytes sent. */
   status(): JsonObject {
     const sensors: JsonObject = {};
-    for (const [id, c] of this.gate?.counters() ?? []) sensors[id] = json(c);
+    for (const [id, c] of this.gate?.counters() ?? []) sensors[id] = toJson(c);
     const budget = rollDay(this.budget, this.deps.nowMs());
     return {
-      listeners: this.listeners.map((l) => ({ address: l.address(), ...(json(l.stats()) as JsonObject) })),
+      listeners: this.listeners.map((l) => ({ address: l.address(), ...(toJson(l.stats()) as JsonObject) })),
       listenerEvents: { ...(this.gate?.listenerEvents() ?? {}) },
       sensors,
       // Per lane: depth, lastSeq, ackedThrough, evictions (the journal's own figures).
-      journal: this.journal === null ? null : json(this.journal.stats()),
-      telemetry: this.sender === null ? null : json(this.sender.status()),
+      journal: this.journal === null ? null : toJson(this.journal.stats()),
+      telemetry: this.sender === null ? null : toJson(this.sender.status()),
       // Bundles waiting behind the audit backlog or pending alerts, and why (telemetry-hold.ts).
-      telemetryHold: this.hold === null ? null : json(this.hold.status()),
+      telemetryHold: this.hold === null ? null : toJson(this.hold.status()),
       commands: { delivered: this.commandsDelivered, dropped: this.commandsDropped },
       budget: {
         day: budget.day,
@@ -246,9 +246,4 @@ export class DataPath {
       },
     };
   }
-}
-
-/** A plain-data status object as JSON (records of numbers, strings, booleans and nulls). */
-function json(v: object): JsonValue {
-  return JSON.parse(JSON.stringify(v)) as JsonValue;
 }

@@ -3,28 +3,12 @@
  * (the listeners read no files themselves). Read at every start, so a renewed listener certificate
  * is used from the next restart of the data path.
  */
-import { readFile } from 'node:fs/promises';
-import { ZtgwError } from '../../modem/errors.js';
 import type { ListenerConfig } from '../config/types.js';
 import type { ListenerSpec } from '../proxies/index.js';
+import { readTlsFile } from '../uplink/load-material.js';
 
-const errnoOf = (err: unknown): string =>
-  typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string' ? err.code : 'EIO';
-
-/** Reads one PEM file named at `field`; CONFIG_IO naming the field, path and errno when it cannot. */
-async function readPem(path: string, field: string): Promise<Buffer> {
-  try {
-    return await readFile(path);
-  } catch (err) {
-    const errno = errnoOf(err);
-    throw new ZtgwError(
-      'CONFIG_IO',
-      `cannot read ${field} ${path}: ${errno}`,
-      { path, field, errno },
-      { cause: err },
-    );
-  }
-}
+/** Reads one PEM file named at `field`: CONFIG_IO naming the field, path and errno when it cannot. */
+const readPem = (path: string, field: string): Promise<Buffer> => readTlsFile(path, field, 'CONFIG_IO');
 
 /** The spec of listener `index` of the config (`listeners[index]` names its fields in errors). */
 export async function listenerSpec(l: ListenerConfig, index: number): Promise<ListenerSpec> {

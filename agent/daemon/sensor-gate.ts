@@ -104,20 +104,25 @@ export function createSensorGate(deps: SensorGateDeps): AgentSensorGate {
     emit(step.closed);
   };
 
+  /** A refused credential (secret or certificate): counted, logged, audited with its cause. */
+  const authFailed = (sensorId: string, peer: string, via: Via, cause: string): void => {
+    const c = countersOf(sensorId);
+    if (c !== null) c.authFailures++;
+    log.warn({ sensor: sensorId, via, peer, cause }, 'sensor.auth-failed');
+    deps.audit({
+      ev: 'sensor.auth-failed',
+      actor: `peer:${peer}`,
+      subject: `sensor:${sensorId.slice(0, 64)}`,
+      outcome: 'denied',
+      reason: `${cause} on the ${via} listener`,
+    });
+  };
+
   return {
     async authenticate(sensorId, secret, via, peer) {
       const isOk = await deps.verify(sensorId, secret);
       if (isOk) return { ok: true };
-      const c = countersOf(sensorId);
-      if (c !== null) c.authFailures++;
-      log.warn({ sensor: sensorId, via, peer }, 'sensor.auth-failed');
-      deps.audit({
-        ev: 'sensor.auth-failed',
-        actor: `peer:${peer}`,
-        subject: `sensor:${sensorId.slice(0, 64)}`,
-        outcome: 'denied',
-        reason: `bad credential on the ${via} listener`,
-      });
+      authFailed(sensorId, peer, via, 'bad credential');
       return { ok: false, reason: 'bad credentials' };
     },
 
@@ -163,17 +168,8 @@ export function createSensorGate(deps: SensorGateDeps): AgentSensorGate {
     event(e: ListenerEvent) {
       events[e.kind] = (events[e.kind] ?? 0) + 1;
       // A refused client certificate never reached authenticate(): audit it here, with its cause.
-      if (e.kind === 'auth-failed' && e.credential === 'certificate') {
-        const c = countersOf(e.sensorId);
-        if (c !== null) c.authFailures++;
-        deps.audit({
-          ev: 'sensor.auth-failed',
-          actor: `peer:${e.peer}`,
-          subject: `sensor:${e.sensorId.slice(0, 64)}`,
-          outcome: 'denied',
-          reason: `${e.reason} on the ${e.via} listener`,
-        });
-      }
+      if (e.kind === 'auth-failed' && e.credential === 'certificate')
+        authFailed(e.sensorId, e.peer, e.via, e.reason);
     },
 
     counters: () => counters,

@@ -9,7 +9,7 @@
  *     clock { isTrusted, reason }, uplink { state, broker, since, lastError },
  *     exposure { isExposed, listeners[] } | null, config { version } }
  */
-import type { JsonObject, JsonValue } from '../../modem/errors.js';
+import { type JsonObject, toJson } from '../../modem/errors.js';
 import type { ModemInfo } from '../../modem/service/info.js';
 import { certLifetime } from '../identity/index.js';
 import type { ExposureReport, UplinkStatus } from '../uplink/index.js';
@@ -29,11 +29,6 @@ export interface StateParts {
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
-/** A JSON-safe copy (drops undefined, keeps null). */
-function json(v: unknown): JsonValue {
-  return JSON.parse(JSON.stringify(v ?? null)) as JsonValue;
-}
-
 export function buildStateDoc(p: StateParts): JsonObject {
   const cert = p.identity.certificate;
   const life = cert ? certLifetime(cert.notBeforeMs, cert.notAfterMs, p.nowMs) : null;
@@ -43,8 +38,8 @@ export function buildStateDoc(p: StateParts): JsonObject {
     at: new Date(p.nowMs).toISOString(),
     deviceId: p.deviceId,
     agent: { version: p.version, startedAt: new Date(p.startedAtMs).toISOString() },
-    modem: modem === null ? { error: p.modemError } : json(modem),
-    identity: json({
+    modem: modem === null ? { error: p.modemError } : toJson(modem),
+    identity: toJson({
       binding: p.identity.binding,
       detail: p.identity.detail,
       isRestricted: p.identity.isRestricted,
@@ -64,8 +59,8 @@ export function buildStateDoc(p: StateParts): JsonObject {
             fingerprint: cert.fingerprint,
           }
         : null,
-    clock: json(p.identity.clock),
-    uplink: json({
+    clock: toJson(p.identity.clock),
+    uplink: toJson({
       state: p.uplink.state,
       broker: p.uplink.broker,
       since: iso(p.uplink.since),
@@ -75,7 +70,7 @@ export function buildStateDoc(p: StateParts): JsonObject {
     exposure:
       p.exposure === null
         ? null
-        : json({
+        : toJson({
             isExposed: p.exposure.isExposed,
             listeners: p.exposure.listeners.map((l) => ({
               proto: l.proto,

@@ -13,8 +13,9 @@
  *   client id is never the identity, the username is.
  */
 import type { IConnectPacket } from 'mqtt-packet';
+import type { ListenerLimits } from './limits.js';
 import type { ConnackV5Props } from './mqtt-codes.js';
-import { encodeConnackRefused, RC, V4_CONNACK } from './mqtt-codes.js';
+import { connackOkV4, encodeConnackOkV5, encodeConnackRefused, RC, V4_CONNACK } from './mqtt-codes.js';
 import type { Unsupported } from './types.js';
 
 export type ConnectTerms =
@@ -39,6 +40,8 @@ export type ConnectTerms =
       /** The CONNACK that refuses, in the client's version. */
       readonly connack: Buffer;
     };
+
+export type GrantedTerms = Extract<ConnectTerms, { ok: true }>;
 
 export function connectTerms(p: IConnectPacket, idleTimeoutMs: number): ConnectTerms {
   const v = p.protocolVersion ?? 4;
@@ -76,4 +79,24 @@ export function connectTerms(p: IConnectPacket, idleTimeoutMs: number): ConnectT
       assignedClientIdentifier: v === 5 && p.clientId === '' ? username : null,
     },
   };
+}
+
+/** The CONNACK accepting a sensor on terms `t`; MQTT 5 is told the listener's limits as well. */
+export function connackAccepted(
+  t: GrantedTerms,
+  limits: Pick<ListenerLimits, 'maxInFlight' | 'maxPacketBytes'>,
+  isSessionPresent: boolean,
+): Buffer {
+  if (t.version !== 5) return connackOkV4(isSessionPresent);
+  const props = {
+    receiveMaximum: limits.maxInFlight,
+    maximumPacketSize: limits.maxPacketBytes,
+    ...t.connack,
+  };
+  return encodeConnackOkV5(props, isSessionPresent);
+}
+
+/** The CONNACK refusing a sensor whose proof of identity failed. */
+export function connackNotAuthorized(version: 4 | 5): Buffer {
+  return encodeConnackRefused(version, version === 5 ? RC.notAuthorized : V4_CONNACK.notAuthorized);
 }

@@ -19,8 +19,9 @@ import {
 } from 'mqtt-packet';
 import type { Logger } from '../../modem/log.js';
 import { AckWindow, type InflightEntry } from './ack-window.js';
+import { Backlog } from './backlog.js';
 import type { SensorProof } from './client-cert.js';
-import { type ConnectTerms, connectTerms } from './connect-terms.js';
+import { connackAccepted, connackNotAuthorized, connectTerms, type GrantedTerms } from './connect-terms.js';
 import type { Counters } from './counters.js';
 import { dueDeadline } from './deadlines.js';
 import { FrameScanner } from './frame-scanner.js';
@@ -55,7 +56,6 @@ export interface MqttHost {
   prove(socket: Socket, username: string, secret: string | null, peer: string): Promise<SensorProof>;
 }
 
-type ConnectTermsOk = Extract<ConnectTerms, { ok: true }>;
 type State = 'connect' | 'auth' | 'ready' | 'closing' | 'closed';
 
 function flushConnection(c: MqttConnection): void {
@@ -82,11 +82,9 @@ export class MqttConnection {
   private clientMaxPacketBytes = Number.POSITIVE_INFINITY;
   private reported = new Set<string>();
   private closeReason = 'closed by the sensor';
-  private readonly queue: Packet[] = [];
-  private queueHead = 0;
+  private readonly backlog = new Backlog<Packet>();
   private readonly window = new AckWindow();
   private subscriptions = new SubscriptionSet();
-  private wantsSession = false;
 
   constructor(
     private readonly socket: Socket,
@@ -146,7 +144,7 @@ export class MqttConnection {
 
   private onPacket(p: Packet): void {
     if (this.state === 'closing' || this.state === 'closed') return;
-    if (this.state === 'auth' || this.isPaused || this.queueHead < this.queue.length) this.queue.push(p);
+    if (this.state === 'auth' || this.isPaused || !this.backlog.isEmpty) this.backlog.push(p);
     else this.handle(p);
   }
 
@@ -195,19 +193,15 @@ export class MqttConnection {
     this.idleMs = t.idleMs;
     this.hasProblemInfo = t.hasProblemInfo;
     this.clientMaxPacketBytes = t.clientMaxPacketBytes;
-    this.wantsSession = t.wantsSession;
     if (t.hasWill) this.report('will', 'ignored');
     this.state = 'auth';
     this.socket.pause();
-    void this.authenticate(t.username, t.secret, t.connack);
+    void this.authenticate(t);
   }
 
-  private async authenticate(
-    id: string,
-    secret: string | null,
-    props: ConnectTermsOk['connack'],
-  ): Promise<void> {
-    const r = await this.host.prove(this.socket, id, secret, this.peer);
+  private async authenticate(t: GrantedTerms): Promise<void> {
+    const id = t.username;
+    const r = await this.host.prove(this.socket, id, t.secret, this.peer);
     if (this.state !== 'auth') return;
     if (!r.ok) {
       const cred = r.credential === undefined ? {} : { credential: r.credential };
@@ -220,21 +214,15 @@ export class MqttConnection {
         ...cred,
       });
       this.closeReason = `authentication failed: ${r.reason}`;
-      const code = this.version === 5 ? C.RC.notAuthorized : C.V4_CONNACK.notAuthorized;
-      this.end(C.encodeConnackRefused(this.version, code));
+      this.end(connackNotAuthorized(t.version));
       return;
     }
     const sensorId = r.sensorId;
     this.sensorId = sensorId;
     this.state = 'ready';
-    const session = this.host.claim(this, this.wantsSession);
+    const session = this.host.claim(this, t.wantsSession);
     this.subscriptions = session.subscriptions;
-    const lim = this.host.limits;
-    const isPresent = session.isSessionPresent;
-    const v5Props = { receiveMaximum: lim.maxInFlight, maximumPacketSize: lim.maxPacketBytes, ...props };
-    this.socket.write(
-      this.version === 5 ? C.encodeConnackOkV5(v5Props, isPresent) : C.connackOkV4(isPresent),
-    );
+    this.socket.write(connackAccepted(t, this.host.limits, session.isSessionPresent));
     this.host.emit({ kind: 'connect', via: 'mqtt', sensorId, peer: this.peer });
     this.drain();
   }
@@ -367,14 +355,10 @@ export class MqttConnection {
   }
 
   private drain(): void {
-    while (this.queueHead < this.queue.length && !this.isPaused && this.state === 'ready') {
-      const p = this.queue[this.queueHead++];
-      if (p !== undefined) this.handle(p);
-    }
-    if (this.queueHead >= this.queue.length) {
-      this.queue.length = 0;
-      this.queueHead = 0;
-    }
+    this.backlog.run(
+      () => !this.isPaused && this.state === 'ready',
+      (p) => this.handle(p),
+    );
     if (this.state === 'ready' && !this.isPaused) {
       // Time spent paused is the gateway's, not the sensor's silence.
       this.lastRxMs = this.host.nowMs();
@@ -427,7 +411,7 @@ export class MqttConnection {
     this.state = 'closed';
     if (wasClosed) return;
     this.host.counters.inFlight -= this.window.clear();
-    this.queue.length = 0;
+    this.backlog.clear();
     this.parser.removeAllListeners();
     this.host.released(this, this.closeReason);
   }

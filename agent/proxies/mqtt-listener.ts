@@ -9,6 +9,7 @@ import { ZtgwError } from '../../modem/errors.js';
 import type { Logger } from '../../modem/log.js';
 import { ConnectionAdmission } from './admission.js';
 import { proveSensor, type SensorProof, type SensorProofOptions } from './client-cert.js';
+import { ConnectionTable, closeSessions } from './connection-table.js';
 import { type Counters, formatPeer, newCounters, snapshot, sourceOf } from './counters.js';
 import type { ListenerLimits } from './limits.js';
 import { listenOn } from './listen.js';
@@ -110,14 +111,12 @@ function tlsServer(t: ListenerTls, limits: ListenerLimits, what: string): TlsSer
 class MqttListener implements Listener, MqttHost {
   readonly counters: Counters = newCounters();
   private readonly admission: ConnectionAdmission;
-  private readonly connections = new Set<MqttConnection>();
-  private readonly sensors = new Map<string, MqttConnection>();
+  private readonly table = new ConnectionTable<MqttConnection>();
   /** Kept sessions (their subscriptions), by sensor id: at most one per sensor that authenticated. */
   private readonly sessions = new Map<string, SubscriptionSet>();
   private clockMs = performance.now();
   private sweep: ReturnType<typeof setInterval> | null = null;
   private closing: Promise<void> | null = null;
-  private onDrained: (() => void) | null = null;
 
   constructor(
     private readonly server: Server,
@@ -167,9 +166,8 @@ class MqttListener implements Listener, MqttHost {
     wantsSession: boolean,
   ): { subscriptions: SubscriptionSet; isSessionPresent: boolean } {
     const id = c.sensorId ?? '';
-    const old = this.sensors.get(id);
-    this.sensors.set(id, c);
-    if (old !== undefined && old !== c) {
+    const old = this.table.claim(id, c);
+    if (old !== null) {
       this.emit({ kind: 'takeover', via: 'mqtt', sensorId: id, peer: c.peer, previousPeer: old.peer });
       old.takenOver(c.peer);
     }
@@ -186,11 +184,9 @@ class MqttListener implements Listener, MqttHost {
   }
 
   released(c: MqttConnection, reason: string): void {
-    this.connections.delete(c);
-    if (this.connections.size === 0) this.onDrained?.();
+    this.table.release(c);
     const id = c.sensorId;
     if (id === null) return;
-    if (this.sensors.get(id) === c) this.sensors.delete(id);
     this.emit({ kind: 'disconnect', via: 'mqtt', sensorId: id, peer: c.peer, reason });
   }
 
@@ -221,9 +217,7 @@ class MqttListener implements Listener, MqttHost {
       return;
     }
     this.clockMs = performance.now();
-    this.connections.add(
-      new MqttConnection(socket, formatPeer(socket.remoteAddress, socket.remotePort), this),
-    );
+    this.table.add(new MqttConnection(socket, formatPeer(socket.remoteAddress, socket.remotePort), this));
   }
 
   /** A handshake that failed: a peer leaving mid-way is no news; a timeout or a non-TLS client is. */
@@ -242,7 +236,7 @@ class MqttListener implements Listener, MqttHost {
 
   private onSweep(): void {
     this.clockMs = performance.now();
-    for (const c of this.connections) c.checkDeadlines(this.clockMs);
+    this.table.checkDeadlines(this.clockMs);
     this.admission.prune(this.clockMs);
   }
 
@@ -252,40 +246,24 @@ class MqttListener implements Listener, MqttHost {
   }
 
   deliver(sensorId: string, topic: string, payload: Uint8Array): boolean {
-    const c = this.sensors.get(sensorId);
-    if (c === undefined || !c.deliver(topic, payload)) return false;
+    if (!this.table.deliver(sensorId, topic, payload)) return false;
     this.counters.delivered++;
     return true;
   }
 
   disconnect(sensorId: string, reason: string): boolean {
     this.sessions.delete(sensorId);
-    const c = this.sensors.get(sensorId);
-    if (c === undefined) return false;
-    c.revoke(reason);
-    return true;
+    return this.table.revoke(sensorId, reason);
   }
 
   stats() {
-    return snapshot('mqtt', this.counters, this.connections.size, this.sensors.size);
+    return snapshot('mqtt', this.counters, this.table.size, this.table.sensors);
   }
 
   close(): Promise<void> {
-    this.closing ??= new Promise<void>((resolve) => {
-      // The sweep keeps running until the last socket is gone: it destroys those that linger.
-      // node:net reports the server closed before the sockets' own close events have run, so
-      // wait for both: stats and disconnect events are complete when close() resolves.
-      const serverClosed = new Promise<void>((r) => this.server.close(() => r()));
-      const released = new Promise<void>((r) => {
-        this.onDrained = r;
-        if (this.connections.size === 0) r();
-      });
-      for (const c of this.connections) c.shutdown();
-      void Promise.all([serverClosed, released]).then(() => {
-        if (this.sweep !== null) clearInterval(this.sweep);
-        this.sweep = null;
-        resolve();
-      });
+    this.closing ??= closeSessions(this.server, this.table, () => {
+      if (this.sweep !== null) clearInterval(this.sweep);
+      this.sweep = null;
     });
     return this.closing;
   }

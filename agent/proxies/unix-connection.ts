@@ -6,6 +6,7 @@
  */
 import type { Socket } from 'node:net';
 import type { Logger } from '../../modem/log.js';
+import { Backlog } from './backlog.js';
 import type { Counters } from './counters.js';
 import { dueDeadline } from './deadlines.js';
 import type { ListenerLimits } from './limits.js';
@@ -39,8 +40,7 @@ export class UnixConnection {
   private isPaused = false;
   private isPeerDone = false;
   private closeReason = 'closed by the sensor';
-  private readonly queue: string[] = [];
-  private queueHead = 0;
+  private readonly backlog = new Backlog<string>();
   private readonly subscriptions = new SubscriptionSet();
 
   constructor(
@@ -64,7 +64,7 @@ export class UnixConnection {
 
   /** The peer sent everything it will send: end once every answer is out. */
   private endIfDone(): void {
-    if (!this.isPeerDone || this.inFlight > 0 || this.queueHead < this.queue.length) return;
+    if (!this.isPeerDone || this.inFlight > 0 || !this.backlog.isEmpty) return;
     if (this.state === 'authenticating') return;
     this.closeReason = 'sensor finished';
     this.end(null);
@@ -82,10 +82,9 @@ export class UnixConnection {
     }
     for (const line of lines) {
       const isNow =
-        this.state === 'auth' ||
-        (this.state === 'ready' && !this.isPaused && this.queueHead === this.queue.length);
+        this.state === 'auth' || (this.state === 'ready' && !this.isPaused && this.backlog.isEmpty);
       if (isNow) this.onLine(line);
-      else if (this.state === 'authenticating' || this.state === 'ready') this.queue.push(line);
+      else if (this.state === 'authenticating' || this.state === 'ready') this.backlog.push(line);
     }
   }
 
@@ -169,14 +168,10 @@ export class UnixConnection {
   }
 
   private drain(): void {
-    while (this.queueHead < this.queue.length && !this.isPaused && this.state === 'ready') {
-      const line = this.queue[this.queueHead++];
-      if (line !== undefined) this.onLine(line);
-    }
-    if (this.queueHead >= this.queue.length) {
-      this.queue.length = 0;
-      this.queueHead = 0;
-    }
+    this.backlog.run(
+      () => !this.isPaused && this.state === 'ready',
+      (line) => this.onLine(line),
+    );
     if (this.state === 'ready' && !this.isPaused) {
       this.lastRxMs = this.host.nowMs();
       this.socket.resume();
@@ -243,7 +238,7 @@ export class UnixConnection {
   private onClose(): void {
     if (this.state === 'closed') return;
     this.state = 'closed';
-    this.queue.length = 0;
+    this.backlog.clear();
     this.host.released(this, this.closeReason);
   }
 }

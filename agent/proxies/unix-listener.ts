@@ -12,6 +12,7 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import { ZtgwError } from '../../modem/errors.js';
 import type { Logger } from '../../modem/log.js';
 import { ConnectionAdmission } from './admission.js';
+import { ConnectionTable, closeSessions } from './connection-table.js';
 import { type Counters, newCounters, snapshot } from './counters.js';
 import type { ListenerLimits } from './limits.js';
 import { listenOn } from './listen.js';
@@ -97,13 +98,11 @@ class UnixListener implements Listener, UnixHost {
   readonly server: Server;
   readonly counters: Counters = newCounters();
   private readonly admission: ConnectionAdmission;
-  private readonly connections = new Set<UnixConnection>();
-  private readonly sensors = new Map<string, UnixConnection>();
+  private readonly table = new ConnectionTable<UnixConnection>();
   private clockMs = performance.now();
   private seq = 0;
   private sweep: ReturnType<typeof setInterval> | null = null;
   private closing: Promise<void> | null = null;
-  private onDrained: (() => void) | null = null;
 
   constructor(
     private readonly path: string,
@@ -137,21 +136,18 @@ class UnixListener implements Listener, UnixHost {
   claim(c: UnixConnection): void {
     const id = c.sensorId;
     if (id === null) return;
-    const old = this.sensors.get(id);
-    this.sensors.set(id, c);
-    if (old !== undefined && old !== c) {
+    const old = this.table.claim(id, c);
+    if (old !== null) {
       this.emit({ kind: 'takeover', via: 'unix', sensorId: id, peer: c.peer, previousPeer: old.peer });
       old.takenOver(c.peer);
     }
   }
 
   released(c: UnixConnection, reason: string): void {
-    this.connections.delete(c);
     this.admission.release();
-    if (this.connections.size === 0) this.onDrained?.();
+    this.table.release(c);
     const id = c.sensorId;
     if (id === null) return;
-    if (this.sensors.get(id) === c) this.sensors.delete(id);
     this.emit({ kind: 'disconnect', via: 'unix', sensorId: id, peer: c.peer, reason });
   }
 
@@ -169,12 +165,12 @@ class UnixListener implements Listener, UnixHost {
       return;
     }
     this.counters.accepted++;
-    this.connections.add(new UnixConnection(socket, peer, this));
+    this.table.add(new UnixConnection(socket, peer, this));
   }
 
   private onSweep(): void {
     this.clockMs = performance.now();
-    for (const c of this.connections) c.checkDeadlines(this.clockMs);
+    this.table.checkDeadlines(this.clockMs);
   }
 
   address(): string {
@@ -182,39 +178,24 @@ class UnixListener implements Listener, UnixHost {
   }
 
   deliver(sensorId: string, topic: string, payload: Uint8Array): boolean {
-    const c = this.sensors.get(sensorId);
-    if (c === undefined || !c.deliver(topic, payload)) return false;
+    if (!this.table.deliver(sensorId, topic, payload)) return false;
     this.counters.delivered++;
     return true;
   }
 
   disconnect(sensorId: string, reason: string): boolean {
-    const c = this.sensors.get(sensorId);
-    if (c === undefined) return false;
-    c.revoke(reason);
-    return true;
+    return this.table.revoke(sensorId, reason);
   }
 
   stats() {
-    return snapshot('unix', this.counters, this.connections.size, this.sensors.size);
+    return snapshot('unix', this.counters, this.table.size, this.table.sensors);
   }
 
   close(): Promise<void> {
-    this.closing ??= new Promise<void>((resolve) => {
-      // node:net unlinks the socket file when the server closes.
-      // node:net reports the server closed before the sockets' own close events have run, so
-      // wait for both: stats and disconnect events are complete when close() resolves.
-      const serverClosed = new Promise<void>((r) => this.server.close(() => r()));
-      const released = new Promise<void>((r) => {
-        this.onDrained = r;
-        if (this.connections.size === 0) r();
-      });
-      for (const c of this.connections) c.shutdown();
-      void Promise.all([serverClosed, released]).then(() => {
-        if (this.sweep !== null) clearInterval(this.sweep);
-        this.sweep = null;
-        resolve();
-      });
+    // node:net unlinks the socket file when the server closes.
+    this.closing ??= closeSessions(this.server, this.table, () => {
+      if (this.sweep !== null) clearInterval(this.sweep);
+      this.sweep = null;
     });
     return this.closing;
   }

@@ -12,7 +12,7 @@ import type { ZtgwError } from '../../modem/errors.js';
 import type { Logger } from '../../modem/log.js';
 import { createGroupCommit, type GroupCommit, type Queued } from '../audit/group-commit.js';
 import { errnoCode, segmentName } from '../audit/segment-files.js';
-import { createSegmentWriter, type SegmentWriter } from '../audit/segment-writer.js';
+import { createSegmentWriter, type SegmentWriter, writeAll } from '../audit/segment-writer.js';
 import { classifyDiskError, unavailable } from './journal-errors.js';
 import type { JournalIo } from './journal-io.js';
 import { JOURNAL_MAGIC } from './journal-record.js';
@@ -23,8 +23,8 @@ import type { LaneTable } from './lane-table.js';
 export type Lanes = Readonly<Record<Lane, LaneState>>;
 
 /** Size of the probe write, bytes: room for a batch, not just for one page. */
-export const PROBE_BYTES = 64 * 1024;
-export const PROBE_FILE = '.probe';
+const PROBE_BYTES = 64 * 1024;
+const PROBE_FILE = '.probe';
 
 export interface AvailabilityDeps {
   readonly opts: ResolvedJournalOptions;
@@ -164,12 +164,7 @@ async function writeProbe(io: JournalIo, dir: string): Promise<void> {
   const path = join(dir, PROBE_FILE);
   const fh = await io.open(path, 'w', 0o600);
   try {
-    const data = new Uint8Array(PROBE_BYTES);
-    let done = 0;
-    while (done < data.length) {
-      const { bytesWritten } = await fh.write(data, done, data.length - done, done);
-      done += bytesWritten;
-    }
+    await writeAll(fh, new Uint8Array(PROBE_BYTES), 0);
     await fh.sync();
   } finally {
     await fh.close().catch(() => undefined);

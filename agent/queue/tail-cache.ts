@@ -11,7 +11,7 @@ import type { JournalRecord } from './journal-types.js';
 const COMPACT_SLOTS = 4096;
 
 /** Bytes a cached record is counted for. */
-export function cachedBytes(r: JournalRecord): number {
+function cachedBytes(r: JournalRecord): number {
   return r.payload.length + RECORD_OVERHEAD_BYTES;
 }
 

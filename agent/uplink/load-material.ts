@@ -10,7 +10,8 @@ import type { TlsMaterial } from './tls-options.js';
 const errnoOf = (err: unknown): string =>
   typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string' ? err.code : 'EIO';
 
-async function readOne(path: string, what: string, code: ErrorCode): Promise<Buffer> {
+/** Reads one TLS file; `code` with the path, errno and what the file is for when it cannot. */
+export async function readTlsFile(path: string, what: string, code: ErrorCode): Promise<Buffer> {
   try {
     return await readFile(path);
   } catch (err) {
@@ -27,9 +28,9 @@ async function readOne(path: string, what: string, code: ErrorCode): Promise<Buf
 /** Rejects with CA_INVALID (CA file), IDENTITY_CERT (certificate) or IDENTITY_KEY (key), reason `unreadable`. */
 export async function loadTlsMaterial(cfg: UplinkConfig): Promise<TlsMaterial> {
   const [ca, cert, key] = await Promise.all([
-    readOne(cfg.caFile, 'CA file', 'CA_INVALID'),
-    readOne(cfg.certFile, 'device certificate', 'IDENTITY_CERT'),
-    readOne(cfg.keyFile, 'device key', 'IDENTITY_KEY'),
+    readTlsFile(cfg.caFile, 'CA file', 'CA_INVALID'),
+    readTlsFile(cfg.certFile, 'device certificate', 'IDENTITY_CERT'),
+    readTlsFile(cfg.keyFile, 'device key', 'IDENTITY_KEY'),
   ]);
   return { ca, cert, key };
 }

@@ -10,15 +10,13 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { decodeAuditBatch } from '../../agent/audit/index.js';
 import { decodeRecord } from '../../agent/audit/record.js';
-import { freePort, startMosquitto } from '../broker/index.js';
-import { makeLabPki } from '../pki/index.js';
-import { PROFILES } from '../sim-modem/profiles/index.js';
-import { type AgentRun, at, auditTail, startAgent, watchCloud } from './cloud-kit.js';
+import { freePort } from '../broker/index.js';
+import { type AgentRun, at, auditTail, LAB_IDENTITY, labRig, startAgent, watchCloud } from './cloud-kit.js';
 import { type LabSensor, mqttSensor, publishQos1, sensorsConfig } from './data-path-kit.js';
 import { hilEnv, runCli, withSim, withTempDir } from './kit.js';
 
 const env = hilEnv();
-const ID = PROFILES['quectel-ec25']?.initialState.identity ?? { iccid: '', imei: '' };
+const ID = LAB_IDENTITY;
 const FOREIGN_ICCID = '8944100000123456784';
 const S1: LabSensor = { id: 's1', secret: 'secret-of-s1' };
 const S2: LabSensor = { id: 's2', secret: 'secret-of-s2' };
@@ -26,13 +24,7 @@ const S2: LabSensor = { id: 's2', secret: 'secret-of-s2' };
 test('SIM swap, policy denial, config reject and reload, uplink loss: in the log, at the broker, verified', async () => {
   if (env.realModemPath !== null) return;
   await withTempDir(async (dir) => {
-    const pki = await makeLabPki(`${dir}/pki`, {
-      deviceIds: ['gw-1'],
-      bindings: { 'gw-1': { iccid: ID.iccid, imei: ID.imei } },
-    });
-    const broker = await startMosquitto({ dir: `${dir}/broker`, pki });
-    const device = pki.devices['gw-1'];
-    if (device === undefined) throw new Error('no gw-1');
+    const { pki, broker, device } = await labRig(dir);
     const cloud = await watchCloud(broker, pki, 'ztgw/gw-1/up/audit');
     const running: { agent: AgentRun | null } = { agent: null };
     const mqttPort = await freePort();

@@ -7,10 +7,8 @@ import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { freePort, startMosquitto } from '../broker/index.js';
-import { makeLabPki } from '../pki/index.js';
-import { PROFILES } from '../sim-modem/profiles/index.js';
-import { type AgentRun, at, startAgent, watchCloud } from './cloud-kit.js';
+import { freePort } from '../broker/index.js';
+import { type AgentRun, at, labRig, startAgent, watchCloud } from './cloud-kit.js';
 import {
   cloudReadings,
   type LabSensor,
@@ -21,7 +19,6 @@ import {
 import { hilEnv, withSim, withTempDir } from './kit.js';
 
 const env = hilEnv();
-const ID = PROFILES['quectel-ec25']?.initialState.identity ?? { iccid: '', imei: '' };
 const SENSOR: LabSensor = { id: 's1', secret: 'crash-test-secret' };
 const KILLS = Number(process.env['ZTGW_KILL_LOOPS'] ?? 50);
 
@@ -75,10 +72,7 @@ async function connectWhenUp(port: number, agent: AgentRun): Promise<MqttClient>
 test(`kill -9 of the agent under load, ${KILLS} times: no acknowledged reading lost, order kept`, async () => {
   if (env.realModemPath !== null) return;
   await withTempDir(async (dir) => {
-    const pki = await makeLabPki(`${dir}/pki`, { deviceIds: ['gw-1'], bindings: { 'gw-1': ID } });
-    const broker = await startMosquitto({ dir: `${dir}/broker`, pki });
-    const device = pki.devices['gw-1'];
-    if (device === undefined) throw new Error('no gw-1');
+    const { pki, broker, device } = await labRig(dir);
     const cloud = await watchCloud(broker, pki, 'ztgw/gw-1/up/t');
     const port = await freePort();
     const config = {
@@ -146,10 +140,7 @@ test(`kill -9 of the agent under load, ${KILLS} times: no acknowledged reading l
 test('the broker down for 20 s under load: nothing lost, journal bounded, order kept, catch-up measured', async () => {
   if (env.realModemPath !== null) return;
   await withTempDir(async (dir) => {
-    const pki = await makeLabPki(`${dir}/pki`, { deviceIds: ['gw-1'], bindings: { 'gw-1': ID } });
-    const broker = await startMosquitto({ dir: `${dir}/broker`, pki });
-    const device = pki.devices['gw-1'];
-    if (device === undefined) throw new Error('no gw-1');
+    const { pki, broker, device } = await labRig(dir);
     const cloud = await watchCloud(broker, pki, 'ztgw/gw-1/up/t');
     const port = await freePort();
     const acked = new Set<number>();

@@ -20,10 +20,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { decodeBundle } from '../../agent/bundle/bundle.js';
 import type { JsonValue } from '../../modem/errors.js';
-import { freePort, type MosquittoBroker, startMosquitto } from '../broker/index.js';
-import { type LabPki, makeLabPki } from '../pki/index.js';
-import { PROFILES } from '../sim-modem/profiles/index.js';
-import { type AgentRun, at, startAgent } from './cloud-kit.js';
+import { freePort, type MosquittoBroker } from '../broker/index.js';
+import type { LabPki } from '../pki/index.js';
+import { type AgentRun, at, labRig, startAgent } from './cloud-kit.js';
 import { type LabSensor, sensorsConfig } from './data-path-kit.js';
 import { hilEnv, withSim, withTempDir } from './kit.js';
 import {
@@ -36,7 +35,6 @@ import {
 } from './outage-kit.js';
 
 const env = hilEnv();
-const ID = PROFILES['quectel-ec25']?.initialState.identity ?? { iccid: '', imei: '' };
 const SENSORS = 20;
 const RATE_PER_S = 10;
 const PAD_BYTES = 680;
@@ -75,10 +73,9 @@ interface Run {
 
 async function withRig(fn: (rig: { pki: LabPki; broker: MosquittoBroker; dir: string }) => Promise<void>) {
   await withTempDir(async (dir) => {
-    const pki = await makeLabPki(`${dir}/pki`, { deviceIds: ['gw-1'], bindings: { 'gw-1': ID } });
     // Persistent: the cloud subscriber's session and what was queued for it survive the restart,
     // so the arrival order it records is the broker's, whoever reconnects first.
-    const broker = await startMosquitto({ dir: `${dir}/broker`, pki, isPersistent: true });
+    const { pki, broker } = await labRig(dir, { isPersistent: true });
     try {
       await fn({ pki, broker, dir });
     } finally {

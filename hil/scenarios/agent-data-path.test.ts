@@ -11,10 +11,8 @@ import { join } from 'node:path';
 import { connect } from 'mqtt';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { freePort, startMosquitto } from '../broker/index.js';
-import { makeLabPki } from '../pki/index.js';
-import { PROFILES } from '../sim-modem/profiles/index.js';
-import { at, startAgent, watchCloud } from './cloud-kit.js';
+import { freePort } from '../broker/index.js';
+import { at, labRig, startAgent, watchCloud } from './cloud-kit.js';
 import {
   cloudReadings,
   httpPost,
@@ -29,7 +27,6 @@ import {
 import { hilEnv, runCli, withSim, withTempDir } from './kit.js';
 
 const env = hilEnv();
-const ID = PROFILES['quectel-ec25']?.initialState.identity ?? { iccid: '', imei: '' };
 const S = (id: string): LabSensor => ({ id, secret: `secret-of-${id}` });
 const [S1, S2, S3, S4] = [S('s1'), S('s2'), S('s3'), S('s4')];
 
@@ -50,13 +47,7 @@ async function rejectsWith(p: Promise<unknown>, re: RegExp): Promise<void> {
 test('three listeners to the cloud; denials counted and audited; segmentation; commands', async () => {
   if (env.realModemPath !== null) return;
   await withTempDir(async (dir) => {
-    const pki = await makeLabPki(`${dir}/pki`, {
-      deviceIds: ['gw-1'],
-      bindings: { 'gw-1': { iccid: ID.iccid, imei: ID.imei } },
-    });
-    const broker = await startMosquitto({ dir: `${dir}/broker`, pki });
-    const device = pki.devices['gw-1'];
-    if (device === undefined) throw new Error('no gw-1');
+    const { pki, broker, device } = await labRig(dir);
     const cloud = await watchCloud(broker, pki, 'ztgw/gw-1/up/#');
     const mqttPort = await freePort();
     const httpPort = await freePort();

@@ -19,10 +19,17 @@ import * as assert from 'uvu/assert';
 import { createCsr, ensureDeviceKey, issueServerCert, signCsr } from '../../agent/identity/index.js';
 import { writeFileDurable } from '../../agent/store/durable-file.js';
 import type { JsonValue } from '../../modem/errors.js';
-import { freePort, startMosquitto } from '../broker/index.js';
-import { labBinding, makeLabPki } from '../pki/index.js';
-import { PROFILES } from '../sim-modem/profiles/index.js';
-import { type AgentRun, type AuditTailLine, at, auditTail, startAgent, watchCloud } from './cloud-kit.js';
+import { freePort } from '../broker/index.js';
+import { labBinding } from '../pki/index.js';
+import {
+  type AgentRun,
+  type AuditTailLine,
+  at,
+  auditTail,
+  labRig,
+  startAgent,
+  watchCloud,
+} from './cloud-kit.js';
 import {
   cloudReadings,
   type LabSensor,
@@ -33,7 +40,6 @@ import {
 import { hilEnv, withSim, withTempDir } from './kit.js';
 
 const env = hilEnv();
-const ID = PROFILES['quectel-ec25']?.initialState.identity ?? { iccid: '', imei: '' };
 const S1: LabSensor = { id: 's1', secret: 'secret-of-s1' };
 const S2: LabSensor = { id: 's2', secret: 'secret-of-s2' };
 
@@ -96,10 +102,7 @@ async function authFailures(dir: string): Promise<AuditTailLine[]> {
 test('TLS listener with client certificates: right cert in; none, another id, another CA refused and audited', async () => {
   if (env.realModemPath !== null) return;
   await withTempDir(async (dir) => {
-    const pki = await makeLabPki(`${dir}/pki`, { deviceIds: ['gw-1'], bindings: { 'gw-1': ID } });
-    const broker = await startMosquitto({ dir: `${dir}/broker`, pki });
-    const device = pki.devices['gw-1'];
-    if (device === undefined) throw new Error('no gw-1');
+    const { pki, broker, device } = await labRig(dir);
     const lanDir = join(dir, 'lan');
     await mkdir(lanDir, { recursive: true, mode: 0o700 });
     const server = await issueServerCert(pki.caDir, {

@@ -11,14 +11,11 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startMosquitto } from '../broker/index.js';
-import { makeLabPki } from '../pki/index.js';
-import { PROFILES } from '../sim-modem/profiles/index.js';
-import { type AgentRun, at, startAgent } from './cloud-kit.js';
+import { type AgentRun, at, LAB_IDENTITY, labRig, startAgent } from './cloud-kit.js';
 import { hilEnv, runCli, withSim, withTempDir, ZTGW } from './kit.js';
 
 const env = hilEnv();
-const ID = PROFILES['quectel-ec25']?.initialState.identity ?? { iccid: '', imei: '' };
+const ID = LAB_IDENTITY;
 
 interface Collector {
   readonly child: ChildProcess;
@@ -60,13 +57,7 @@ function startCollector(args: readonly string[]): Collector {
 test('collector anchors the chain; a wiped and restarted log verifies alone but not against the anchor', async () => {
   if (env.realModemPath !== null) return;
   await withTempDir(async (dir) => {
-    const pki = await makeLabPki(`${dir}/pki`, {
-      deviceIds: ['gw-1'],
-      bindings: { 'gw-1': { iccid: ID.iccid, imei: ID.imei } },
-    });
-    const broker = await startMosquitto({ dir: `${dir}/broker`, pki });
-    const device = pki.devices['gw-1'];
-    if (device === undefined) throw new Error('no gw-1');
+    const { pki, broker, device } = await labRig(dir);
     const audit = `${dir}/a/state/audit`;
     const anchorFile = `${dir}/ops/anchor`;
     const running: { agent: AgentRun | null; collector: Collector | null } = { agent: null, collector: null };

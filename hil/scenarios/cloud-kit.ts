@@ -9,8 +9,9 @@ import { connect, type MqttClient } from 'mqtt';
 import nacl from 'tweetnacl';
 import { requestControl } from '../../agent/control/control-server.js';
 import type { JsonValue } from '../../modem/errors.js';
-import type { MosquittoBroker } from '../broker/index.js';
-import type { LabDevice, LabPki } from '../pki/index.js';
+import { type MosquittoBroker, startMosquitto } from '../broker/index.js';
+import { type LabDevice, type LabPki, makeLabPki } from '../pki/index.js';
+import { PROFILES } from '../sim-modem/profiles/index.js';
 import { runCli, ZTGW } from './kit.js';
 
 export interface Received {
@@ -220,4 +221,22 @@ export async function auditTail(agentDir: string): Promise<AuditTailLine[]> {
     .split('\n')
     .filter((l) => l !== '')
     .map((l) => JSON.parse(l) as AuditTailLine);
+}
+
+/** The SIM and modem identity of the simulator's quectel-ec25 profile, which gw-1 is bound to. */
+export const LAB_IDENTITY = PROFILES['quectel-ec25']?.initialState.identity ?? { iccid: '', imei: '' };
+
+/**
+ * The rig most agent scenarios start from: a lab PKI whose gw-1 certificate is bound to
+ * LAB_IDENTITY, and a broker (the caller stops it).
+ */
+export async function labRig(
+  dir: string,
+  opts: { readonly isPersistent?: boolean } = {},
+): Promise<{ pki: LabPki; broker: MosquittoBroker; device: LabDevice }> {
+  const pki = await makeLabPki(`${dir}/pki`, { deviceIds: ['gw-1'], bindings: { 'gw-1': LAB_IDENTITY } });
+  const broker = await startMosquitto({ dir: `${dir}/broker`, pki, ...opts });
+  const device = pki.devices['gw-1'];
+  if (device === undefined) throw new Error('no gw-1');
+  return { pki, broker, device };
 }

@@ -32,9 +32,8 @@ export interface CheckerOptions {
 export type WaitOutcome = 'done' | 'quiet' | 'timeout';
 
 export class CloudChecker {
-  /** Messages received, and their payload bytes. */
+  /** Messages received. */
   messages = 0;
-  payloadBytes = 0;
   /** Messages the decoder refused, and the first reason. */
   badMessages = 0;
   firstBadReason: string | null = null;
@@ -141,11 +140,6 @@ export class CloudChecker {
     });
   }
 
-  /** Why the subscription ended, or null while it is up. */
-  get closedReason(): string | null {
-    return this.wire.closedReason;
-  }
-
   close(): void {
     this.wire.close();
   }
@@ -155,7 +149,6 @@ export class CloudChecker {
     if (p.qos > 0) this.wire.send({ cmd: 'puback', messageId: p.messageId ?? 0 });
     const payload = typeof p.payload === 'string' ? Buffer.from(p.payload, 'utf8') : p.payload;
     this.messages++;
-    this.payloadBytes += payload.length;
     const at = this.nowMs();
     const r = this.o.decode(p.topic, payload);
     if (!r.ok) {

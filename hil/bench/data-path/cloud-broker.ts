@@ -11,8 +11,6 @@
  *
  * Ready when a TLS handshake with the checker's certificate completes.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -20,6 +18,7 @@ import { connect as tlsConnect } from 'node:tls';
 import { MOSQUITTO_PATH } from '../../broker/mosquitto.js';
 import { aclFile, mosquittoConfig, OPS_CLOUD_ACL } from '../../broker/mosquitto-config.js';
 import type { LabPki } from '../../pki/make-lab-pki.js';
+import { spawnBenchChild } from './child.js';
 
 export interface CloudBrokerOptions {
   readonly dir: string;
@@ -87,44 +86,17 @@ export async function startCloudBroker(o: CloudBrokerOptions): Promise<CloudBrok
   // 0 = no limit (mosquitto.conf(5)): measurement equipment must not drop what a gateway delivered.
   await writeFile(paths.config, `${base}max_inflight_messages 0\nmax_queued_messages 0\n`);
 
-  const out = openSync(paths.out, 'a');
-  let child: ChildProcess;
-  try {
-    const argv = [MOSQUITTO_PATH, '-c', paths.config];
-    const [cmd, ...args] = o.netns === undefined ? argv : ['ip', 'netns', 'exec', o.netns, ...argv];
-    child = spawn(cmd ?? MOSQUITTO_PATH, args, { stdio: ['ignore', out, out] });
-  } finally {
-    closeSync(out);
-  }
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  // A harness that dies without its finally blocks must not leave the broker behind.
-  const killOnExit = (): void => {
-    child.kill('SIGKILL');
-  };
-  process.once('exit', killOnExit);
-  let hasExited = false;
-  void exited.then(() => {
-    hasExited = true;
+  const child = spawnBenchChild({
+    name: 'cloud mosquitto',
+    argv: [MOSQUITTO_PATH, '-c', paths.config],
+    ...(o.netns === undefined ? {} : { netns: o.netns }),
+    outPath: paths.out,
+    stopTimeoutMs: o.stopTimeoutMs ?? 5000,
   });
   const tails = async (): Promise<string> => {
     const tail = async (p: string) =>
       (await readFile(p, 'utf8').catch(() => '')).split('\n').slice(-20).join('\n');
     return `--- ${paths.log}\n${await tail(paths.log)}\n--- ${paths.out}\n${await tail(paths.out)}`;
-  };
-  const stop = async (): Promise<void> => {
-    process.off('exit', killOnExit);
-    if (hasExited) return;
-    child.kill('SIGTERM');
-    const grace = new AbortController();
-    const isDone = await Promise.race([
-      exited.then(() => true),
-      sleep(o.stopTimeoutMs ?? 5000, false, { signal: grace.signal }).catch(() => false),
-    ]);
-    grace.abort();
-    if (!isDone) {
-      child.kill('SIGKILL');
-      await exited;
-    }
   };
 
   const [ca, cert, key] = await Promise.all([
@@ -148,10 +120,10 @@ export async function startCloudBroker(o: CloudBrokerOptions): Promise<CloudBrok
   const timeoutMs = o.startTimeoutMs ?? 10_000;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (hasExited) throw new Error(`cloud mosquitto exited during start:\n${await tails()}`);
+    if (child.exitNote() !== null) throw new Error(`cloud mosquitto exited during start:\n${await tails()}`);
     if (await probe()) break;
     if (Date.now() > deadline) {
-      await stop();
+      await child.stop();
       throw new Error(
         `cloud mosquitto did not accept TLS on ${o.probeHost}:${o.port} within ${timeoutMs} ms:\n${await tails()}`,
       );
@@ -160,8 +132,8 @@ export async function startCloudBroker(o: CloudBrokerOptions): Promise<CloudBrok
   }
   return {
     port: o.port,
-    pid: child.pid ?? 0,
+    pid: child.proc.pid ?? 0,
     logText: () => readFile(paths.log, 'utf8').catch(() => ''),
-    stop,
+    stop: child.stop,
   };
 }

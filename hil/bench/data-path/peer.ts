@@ -14,8 +14,7 @@
  * ztgw's. The in-flight window (`max_inflight_messages`, 20) stays: it paces, it does not drop.
  * Persistence is on, in the state directory, as in Debian's packaged configuration.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { connect as tcpConnect } from 'node:net';
 import { join } from 'node:path';
@@ -23,6 +22,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fail, ok, type Result } from '../../../modem/at/result.js';
 import { freePort } from '../../broker/free-port.js';
 import { MOSQUITTO_PATH } from '../../broker/mosquitto.js';
+import { spawnBenchChild } from './child.js';
 import type { GatewayEnv, GatewayUnderTest, ReadingId, RunningGateway } from './types.js';
 
 export interface PeerOptions {
@@ -174,56 +174,26 @@ async function startPeer(env: GatewayEnv, o: PeerOptions): Promise<RunningGatewa
       isQueueUnlimited: o.isQueueUnlimited === true,
     }),
   );
-  const bin = o.mosquittoPath ?? MOSQUITTO_PATH;
-  const argv =
-    env.netns === undefined
-      ? [bin, '-c', configPath]
-      : ['ip', 'netns', 'exec', env.netns, bin, '-c', configPath];
   const outPath = join(dir, 'mosquitto.out');
-  const out = openSync(outPath, 'a');
-  let child: ChildProcess;
-  try {
-    child = spawn(argv[0] ?? bin, argv.slice(1), { stdio: ['ignore', out, out] });
-  } finally {
-    closeSync(out);
-  }
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  // A harness that dies without its finally blocks must not leave the broker behind.
-  const killOnExit = (): void => {
-    child.kill('SIGKILL');
-  };
-  process.once('exit', killOnExit);
-  let exitNote: string | null = null;
-  child.once('exit', (code, signal) => {
-    exitNote = `peer mosquitto exited (code ${code}, signal ${signal})`;
+  const child = spawnBenchChild({
+    name: 'peer mosquitto',
+    argv: [o.mosquittoPath ?? MOSQUITTO_PATH, '-c', configPath],
+    ...(env.netns === undefined ? {} : { netns: env.netns }),
+    outPath,
+    stopTimeoutMs: o.stopTimeoutMs ?? 5000,
   });
   const logTail = async (): Promise<string> => {
     const tail = async (p: string) =>
       (await readFile(p, 'utf8').catch(() => '')).split('\n').slice(-30).join('\n');
     return `${await tail(join(dir, 'mosquitto.log'))}\n${await tail(outPath)}`;
   };
-  const stop = async (): Promise<void> => {
-    process.off('exit', killOnExit);
-    if (exitNote !== null) return;
-    child.kill('SIGTERM');
-    const grace = new AbortController();
-    const isDone = await Promise.race([
-      exited.then(() => true),
-      sleep(o.stopTimeoutMs ?? 5000, false, { signal: grace.signal }).catch(() => false),
-    ]);
-    grace.abort();
-    if (!isDone) {
-      child.kill('SIGKILL');
-      await exited;
-    }
-  };
   try {
-    await waitForPort(port, o.startTimeoutMs ?? 10_000, () => exitNote);
+    await waitForPort(port, o.startTimeoutMs ?? 10_000, child.exitNote);
   } catch (err) {
-    await stop();
+    await child.stop();
     throw new Error(
       `peer did not start: ${err instanceof Error ? err.message : String(err)}\n${await logTail()}`,
     );
   }
-  return { pid: child.pid ?? 0, sensorPort: port, logTail, stop };
+  return { pid: child.proc.pid ?? 0, sensorPort: port, logTail, stop: child.stop };
 }

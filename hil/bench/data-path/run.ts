@@ -239,12 +239,12 @@ function isPhaseSpec(v: unknown): v is PhaseSpec {
 /** Child mode: one phase from a spec file, its result to a file. */
 async function runChildPhase(specPath: string, outPath: string): Promise<void> {
   const raw: unknown = JSON.parse(await readFile(specPath, 'utf8'));
-  const spec = typeof raw === 'object' && raw !== null && 'spec' in raw ? raw.spec : undefined;
-  const mainJs = typeof raw === 'object' && raw !== null && 'ztgwMainJs' in raw ? raw.ztgwMainJs : null;
-  const nodeArgs: unknown =
-    typeof raw === 'object' && raw !== null && 'ztgwNodeArgs' in raw ? raw.ztgwNodeArgs : [];
-  const commitMs: unknown =
-    typeof raw === 'object' && raw !== null && 'groupCommitMs' in raw ? raw.groupCommitMs : null;
+  const field = (k: string): unknown =>
+    typeof raw === 'object' && raw !== null ? Reflect.get(raw, k) : undefined;
+  const spec = field('spec');
+  const mainJs = field('ztgwMainJs');
+  const nodeArgs = field('ztgwNodeArgs');
+  const commitMs = field('groupCommitMs');
   if (!isPhaseSpec(spec)) throw new Error(`${specPath}: not a phase spec`);
   const gut = gatewayFor(spec.gateway, {
     ztgwMainJs: typeof mainJs === 'string' ? mainJs : null,

@@ -5,7 +5,6 @@
  * harness's relay. Ready when the agent reports `uplink.state: connected` on its control socket and
  * the sensor port accepts connections.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -18,6 +17,7 @@ import { fail, ok, type Result } from '../../../modem/at/result.js';
 import { freePort } from '../../broker/free-port.js';
 import { at } from '../../scenarios/cloud-kit.js';
 import { SimModem } from '../../sim-modem/sim-modem.js';
+import { type BenchChild, spawnBenchChild } from './child.js';
 import { waitForPort } from './peer.js';
 import type { GatewayEnv, GatewayUnderTest, ReadingId, RunningGateway } from './types.js';
 
@@ -138,31 +138,10 @@ async function startZtgw(env: GatewayEnv, o: ZtgwGatewayOptions): Promise<Runnin
     state: { networkTime: { iso: new Date().toISOString().slice(0, 19), tzQuarterHours: 0 } },
   });
   await sim.start();
-  let child: ChildProcess | null = null;
+  let agent: BenchChild | null = null;
   let out = '';
-  let exitNote: string | null = null;
-  // A harness that dies without its finally blocks must not leave the agent behind.
-  const killOnExit = (): void => {
-    child?.kill('SIGKILL');
-  };
-  process.once('exit', killOnExit);
   const stop = async (): Promise<void> => {
-    process.off('exit', killOnExit);
-    const c = child;
-    if (c !== null && exitNote === null) {
-      const exited = new Promise<void>((r) => c.once('exit', () => r()));
-      c.kill('SIGTERM');
-      const grace = new AbortController();
-      const isDone = await Promise.race([
-        exited.then(() => true),
-        sleep(o.stopTimeoutMs ?? 10_000, false, { signal: grace.signal }).catch(() => false),
-      ]);
-      grace.abort();
-      if (!isDone) {
-        c.kill('SIGKILL');
-        await exited;
-      }
-    }
+    await agent?.stop();
     await sim.stop();
   };
   const logTail = async (): Promise<string> => out.split('\n').slice(-30).join('\n');
@@ -183,20 +162,21 @@ async function startZtgw(env: GatewayEnv, o: ZtgwGatewayOptions): Promise<Runnin
     const argv = isScript
       ? [process.execPath, ...(o.nodeArgs ?? []), mainJs, 'run', '--config', configPath]
       : [mainJs, 'run', '--config', configPath];
-    const full = env.netns === undefined ? argv : ['ip', 'netns', 'exec', env.netns, ...argv];
-    const proc = spawn(full[0] ?? process.execPath, full.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
-    child = proc;
+    const child = spawnBenchChild({
+      name: 'ztgw agent',
+      argv,
+      ...(env.netns === undefined ? {} : { netns: env.netns }),
+      stopTimeoutMs: o.stopTimeoutMs ?? 10_000,
+    });
+    agent = child;
     // Keep only the tail: at info level the agent logs state changes, not readings.
     const keep = (b: Buffer): void => {
       out = (out + b.toString('utf8')).slice(-LOG_TAIL_CHARS);
     };
-    proc.stdout?.on('data', keep);
-    proc.stderr?.on('data', keep);
-    proc.once('exit', (code, signal) => {
-      exitNote = `ztgw agent exited (code ${code}, signal ${signal})`;
-    });
-    await waitReady(socket, sensorPort, o, () => exitNote);
-    return { pid: proc.pid ?? 0, sensorPort, logTail, stop };
+    child.proc.stdout?.on('data', keep);
+    child.proc.stderr?.on('data', keep);
+    await waitReady(socket, sensorPort, o, child.exitNote);
+    return { pid: child.proc.pid ?? 0, sensorPort, logTail, stop };
   } catch (err) {
     await stop();
     const why = err instanceof Error ? err.message : String(err);

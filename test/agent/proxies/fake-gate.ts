@@ -28,7 +28,7 @@ export class FakeGate implements SensorGate {
   subscribeAnswer: (sensorId: string, filter: string) => IngestResult = () => ({ ok: true });
   /** Most publishes held at once. */
   maxHeld = 0;
-  private waiters = new Set<() => void>();
+  private readonly waiters = new Waiters();
 
   constructor(
     private readonly secrets: Readonly<Record<string, string>> = { s1: 'secret-1', s2: 'secret-2' },
@@ -87,24 +87,38 @@ export class FakeGate implements SensorGate {
 
   /** Waits until `cond()` holds, re-checked on every gate call; rejects after `timeoutMs`. */
   until(cond: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+    return this.waiters.until(cond, what, timeoutMs);
+  }
+
+  private changed(): void {
+    this.waiters.wake();
+  }
+}
+
+/** Conditions waited on with a deadline, re-checked each time `wake()` is called instead of polled. */
+export class Waiters {
+  private readonly pending = new Set<() => void>();
+
+  /** Resolves once `cond()` holds; rejects after `timeoutMs`. */
+  until(cond: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
     if (cond()) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       const check = (): void => {
         if (!cond()) return;
         clearTimeout(timer);
-        this.waiters.delete(check);
+        this.pending.delete(check);
         resolve();
       };
       const timer = setTimeout(() => {
-        this.waiters.delete(check);
+        this.pending.delete(check);
         reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
       }, timeoutMs);
-      this.waiters.add(check);
+      this.pending.add(check);
     });
   }
 
-  private changed(): void {
-    for (const w of [...this.waiters]) w();
+  wake(): void {
+    for (const w of [...this.pending]) w();
   }
 }
 

@@ -9,7 +9,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { deadline } from './fake-gate.js';
 import { publish1, withMqtt } from './mqtt-helpers.js';
-import type { RawMqtt } from './raw-mqtt.js';
+import { connectPacket, publishPacket, type RawMqtt } from './raw-mqtt.js';
 
 for (const protocolVersion of [4, 5] as const) {
   test(`v${protocolVersion}: PUBACK comes only after the gate's promise resolves`, () =>
@@ -45,15 +45,7 @@ test('raw: no PUBACK before the gate resolves, proven by a PINGRESP that overtak
     gate.answer = () => 'hold';
     const r = raw();
     assert.is(((await r.login('s1', 'secret-1')) as IConnackPacket).returnCode, 0);
-    r.send({
-      cmd: 'publish',
-      topic: 'readings/env',
-      payload: Buffer.from('x'),
-      qos: 1,
-      messageId: 42,
-      retain: false,
-      dup: false,
-    });
+    r.send(publishPacket('readings/env', 1, 42));
     r.send({ cmd: 'pingreq' });
     await r.next('pingresp');
     await gate.until(() => gate.held.length === 1, 'held publish');
@@ -73,14 +65,7 @@ test('bad credentials: CONNACK 0x05 on 3.1.1, 0x87 on 5, then close, and an auth
     await deadline(r5.closed, 'v5 close');
     const r0 = raw();
     await deadline(r0.connected, 'connect');
-    r0.send({
-      cmd: 'connect',
-      protocolId: 'MQTT',
-      protocolVersion: 4,
-      clientId: 'x',
-      clean: true,
-      keepalive: 0,
-    });
+    r0.send(connectPacket({ clientId: 'x', keepalive: 0 }));
     assert.is(((await r0.next('connack')) as IConnackPacket).returnCode, 5);
     assert.equal(
       gate.eventsOf('auth-failed').map((e) => [e.sensorId, e.reason]),
@@ -123,18 +108,7 @@ test('v5 denials: PUBACK 0x97 for rate, 0x83 for size, 0x90 for a bad topic, 0x8
     assert.is(((await r.login('s1', 'secret-1', 5)) as IConnackPacket).reasonCode, 0);
     const topics = ['readings/ok', 'readings/fast', 'readings/big', 'secret', 'bad/+'];
     topics.forEach((topic, i) => {
-      r.send(
-        {
-          cmd: 'publish',
-          topic,
-          payload: Buffer.from('x'),
-          qos: 1,
-          messageId: i + 1,
-          retain: false,
-          dup: false,
-        },
-        5,
-      );
+      r.send(publishPacket(topic, 1, i + 1), 5);
     });
     await r.until(() => r.count('puback') === 5, '5 pubacks');
     const acks = r.received.filter((p): p is IPubackPacket => p.cmd === 'puback');
@@ -239,16 +213,7 @@ test('a persistent session keeps the subscriptions: Session Present 1 on reconne
     const login = async (clean: boolean): Promise<[RawMqtt, IConnackPacket]> => {
       const r = raw();
       await deadline(r.connected, 'tcp');
-      r.send({
-        cmd: 'connect',
-        protocolId: 'MQTT',
-        protocolVersion: 4,
-        clientId: 'dev-1',
-        clean,
-        keepalive: 30,
-        username: 's1',
-        password: Buffer.from('secret-1'),
-      });
+      r.send(connectPacket({ clientId: 'dev-1', clean, username: 's1', password: Buffer.from('secret-1') }));
       return [r, (await r.next('connack')) as IConnackPacket];
     };
     const [a, ackA] = await login(false);
@@ -296,47 +261,16 @@ test('QoS 2 refused: v5 DISCONNECT 0x9B, 3.1.1 closed; topic alias refused: v5 D
   withMqtt({}, async ({ gate, raw }) => {
     const q5 = raw({ protocolVersion: 5 });
     await q5.login('s1', 'secret-1', 5);
-    q5.send(
-      {
-        cmd: 'publish',
-        topic: 'readings/a',
-        payload: Buffer.from('x'),
-        qos: 2,
-        messageId: 1,
-        retain: false,
-        dup: false,
-      },
-      5,
-    );
+    q5.send(publishPacket('readings/a', 2, 1), 5);
     assert.is(((await q5.next('disconnect')) as IDisconnectPacket).reasonCode, 0x9b);
     await deadline(q5.closed, 'v5 closed');
     const q4 = raw();
     await q4.login('s2', 'secret-2');
-    q4.send({
-      cmd: 'publish',
-      topic: 'readings/a',
-      payload: Buffer.from('x'),
-      qos: 2,
-      messageId: 1,
-      retain: false,
-      dup: false,
-    });
+    q4.send(publishPacket('readings/a', 2, 1));
     await deadline(q4.closed, 'v4 closed');
     const a5 = raw({ protocolVersion: 5 });
     await a5.login('s1', 'secret-1', 5);
-    a5.send(
-      {
-        cmd: 'publish',
-        topic: 'readings/a',
-        payload: Buffer.from('x'),
-        qos: 1,
-        messageId: 2,
-        retain: false,
-        dup: false,
-        properties: { topicAlias: 1 },
-      },
-      5,
-    );
+    a5.send(publishPacket('readings/a', 1, 2, { properties: { topicAlias: 1 } }), 5);
     assert.is(((await a5.next('disconnect')) as IDisconnectPacket).reasonCode, 0x94);
     assert.is(gate.publishes.length, 0);
     assert.equal(
@@ -353,28 +287,16 @@ test('retain and will are ignored: the reading is journaled, both reported once'
   withMqtt({}, async ({ gate, raw }) => {
     const r = raw();
     await deadline(r.connected, 'connect');
-    r.send({
-      cmd: 'connect',
-      protocolId: 'MQTT',
-      protocolVersion: 4,
-      clientId: 'c',
-      clean: true,
-      keepalive: 30,
-      username: 's1',
-      password: Buffer.from('secret-1'),
-      will: { topic: 'status', payload: Buffer.from('gone'), qos: 0, retain: true },
-    });
+    r.send(
+      connectPacket({
+        username: 's1',
+        password: Buffer.from('secret-1'),
+        will: { topic: 'status', payload: Buffer.from('gone'), qos: 0, retain: true },
+      }),
+    );
     assert.is(((await r.next('connack')) as IConnackPacket).returnCode, 0);
     for (const messageId of [1, 2]) {
-      r.send({
-        cmd: 'publish',
-        topic: 'readings/a',
-        payload: Buffer.from('x'),
-        qos: 1,
-        messageId,
-        retain: true,
-        dup: false,
-      });
+      r.send(publishPacket('readings/a', 1, messageId, { retain: true }));
     }
     await r.until(() => r.count('puback') === 2, 'pubacks');
     assert.is(gate.publishes.length, 2);
@@ -391,16 +313,15 @@ test('MQTT 3.1 (version 3) gets CONNACK 0x01', () =>
   withMqtt({}, async ({ raw }) => {
     const r = raw();
     await deadline(r.connected, 'connect');
-    r.send({
-      cmd: 'connect',
-      protocolId: 'MQIsdp',
-      protocolVersion: 3,
-      clientId: 'c',
-      clean: true,
-      keepalive: 0,
-      username: 's1',
-      password: Buffer.from('secret-1'),
-    });
+    r.send(
+      connectPacket({
+        protocolId: 'MQIsdp',
+        protocolVersion: 3,
+        keepalive: 0,
+        username: 's1',
+        password: Buffer.from('secret-1'),
+      }),
+    );
     assert.is(((await r.next('connack')) as IConnackPacket).returnCode, 1);
     await deadline(r.closed, 'closed');
   }));

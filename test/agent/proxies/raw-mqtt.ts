@@ -3,8 +3,40 @@
  * wants (malformed, trickled, out of protocol) and records every packet the listener sends back.
  */
 import { connect, type Socket } from 'node:net';
-import { generate, type Packet, parser } from 'mqtt-packet';
-import { deadline } from './fake-gate.js';
+import { generate, type IConnectPacket, type IPublishPacket, type Packet, parser } from 'mqtt-packet';
+import { deadline, Waiters } from './fake-gate.js';
+
+/** A CONNECT as the tests send it, 3.1.1 with a clean session unless `fields` say otherwise. */
+export function connectPacket(fields: Partial<IConnectPacket>): IConnectPacket {
+  return {
+    cmd: 'connect',
+    protocolId: 'MQTT',
+    protocolVersion: 4,
+    clientId: 'c',
+    clean: true,
+    keepalive: 30,
+    ...fields,
+  };
+}
+
+/** A PUBLISH of 'x', neither retained nor a duplicate unless `fields` say otherwise. */
+export function publishPacket(
+  topic: string,
+  qos: 0 | 1 | 2,
+  messageId: number,
+  fields: Partial<IPublishPacket> = {},
+): IPublishPacket {
+  return {
+    cmd: 'publish',
+    topic,
+    payload: Buffer.from('x'),
+    qos,
+    messageId,
+    retain: false,
+    dup: false,
+    ...fields,
+  };
+}
 
 export class RawMqtt {
   readonly received: Packet[] = [];
@@ -12,7 +44,7 @@ export class RawMqtt {
   readonly parseErrors: string[] = [];
   readonly socket: Socket;
   isClosed = false;
-  private waiters = new Set<() => void>();
+  private readonly waiters = new Waiters();
   readonly connected: Promise<void>;
   readonly closed: Promise<void>;
 
@@ -60,16 +92,7 @@ export class RawMqtt {
   ): Promise<Packet> {
     await deadline(this.connected, 'tcp connect');
     this.send(
-      {
-        cmd: 'connect',
-        protocolId: 'MQTT',
-        protocolVersion,
-        clientId: '',
-        clean: true,
-        keepalive,
-        username,
-        password: Buffer.from(password),
-      },
+      connectPacket({ protocolVersion, clientId: '', keepalive, username, password: Buffer.from(password) }),
       protocolVersion,
     );
     return this.next('connack');
@@ -89,20 +112,7 @@ export class RawMqtt {
   }
 
   until(cond: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-    if (cond()) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      const check = (): void => {
-        if (!cond()) return;
-        clearTimeout(timer);
-        this.waiters.delete(check);
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        this.waiters.delete(check);
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
-      }, timeoutMs);
-      this.waiters.add(check);
-    });
+    return this.waiters.until(cond, what, timeoutMs);
   }
 
   destroy(): void {
@@ -110,6 +120,6 @@ export class RawMqtt {
   }
 
   private wake(): void {
-    for (const w of [...this.waiters]) w();
+    this.waiters.wake();
   }
 }

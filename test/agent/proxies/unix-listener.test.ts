@@ -7,7 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type Listener, type ListenerLimits, startListener } from '../../../agent/proxies/index.js';
 import { silentLogger } from '../../../modem/log.js';
-import { deadline, FakeGate } from './fake-gate.js';
+import { deadline, FakeGate, Waiters } from './fake-gate.js';
 
 /** A JSON-lines client that records every line it receives. */
 class LineClient {
@@ -15,7 +15,7 @@ class LineClient {
   readonly socket: Socket;
   readonly closed: Promise<void>;
   private buf = '';
-  private waiters = new Set<() => void>();
+  private readonly waiters = new Waiters();
 
   constructor(path: string) {
     this.socket = connect({ path });
@@ -26,7 +26,7 @@ class LineClient {
         this.lines.push(JSON.parse(this.buf.slice(0, nl)));
         this.buf = this.buf.slice(nl + 1);
       }
-      for (const w of [...this.waiters]) w();
+      this.waiters.wake();
     });
     this.closed = new Promise<void>((resolve) => this.socket.once('close', () => resolve()));
   }
@@ -36,19 +36,7 @@ class LineClient {
   }
 
   async waitLines(n: number, timeoutMs = 5000): Promise<unknown[]> {
-    await deadline(
-      new Promise<void>((resolve) => {
-        const check = (): void => {
-          if (this.lines.length < n) return;
-          this.waiters.delete(check);
-          resolve();
-        };
-        this.waiters.add(check);
-        check();
-      }),
-      `${n} lines`,
-      timeoutMs,
-    );
+    await this.waiters.until(() => this.lines.length >= n, `${n} lines`, timeoutMs);
     return this.lines.slice(0, n);
   }
 
