@@ -48,13 +48,14 @@ const CAP_BYTES =
 const TINY_CAP_BYTES = 2 ** 20;
 const EVICT_OUTAGE_S = 20;
 /**
- * RSS may grow between 1/4 and the end of the outage by a fixed part plus half the payload bytes
- * the backlog grew by meanwhile. The journal's RAM is bounded (a 4 MiB tail cache that fills during
- * the first ~30 s here, the heap settling around it): measured on this rig, ~8 MiB of growth that
- * levels off by the middle of the outage. A backlog kept in RAM would add at least its payload
- * bytes (≈ 12.6 MiB at the default 120 s), so it would pass the bound; a longer outage raises both.
+ * RSS may grow over the second half of the outage by a fixed 2 MiB plus half the payload bytes the
+ * backlog grew by meanwhile. The journal's RAM is bounded (a 4 MiB tail cache that fills during the
+ * first ~30 s here) and V8 settles its heap by the middle of the outage: measured on this rig, the
+ * second half moved by -2.2 to +2.0 MiB in the four runs whose samples were printed. A backlog kept
+ * in RAM would add at least its payload bytes (≈ 6.2 MiB over the second half at the default 120 s),
+ * which is over the bound.
  */
-const RSS_FIXED_KIB = 6 * 1024;
+const RSS_FIXED_KIB = 2 * 1024;
 const RSS_BACKLOG_SHARE = 0.5;
 
 const SENSOR_LIST: LabSensor[] = Array.from({ length: SENSORS }, (_, i) => ({
@@ -206,12 +207,14 @@ test(`broker down ${OUTAGE_S} s under ${SENSORS}×${RATE_PER_S}/s: nothing lost,
       );
       assert.is(Math.max(...during.map((s) => telemetryLane(s.journal, 'evicted'))), 0);
 
-      // RSS does not grow with the backlog.
-      const quarter = run.samples.near(run.downAtMs + (run.upAtMs - run.downAtMs) / 4);
+      // RSS does not grow with the backlog. Measured over the second half of the outage: V8 grows its
+      // heap to its working size during the first minute (seen anywhere from 1/4 to 1/2), after
+      // which a backlog held in RAM would add at least its payload bytes, and the journal adds none.
+      const half = run.samples.near(run.downAtMs + (run.upAtMs - run.downAtMs) / 2);
       const end = run.samples.near(run.upAtMs - 1000);
-      const growth = end.rssKiB - quarter.rssKiB;
+      const growth = end.rssKiB - half.rssKiB;
       const backlogGrowthKiB =
-        (telemetryLane(end.journal, 'depthBytes') - telemetryLane(quarter.journal, 'depthBytes')) / 1024;
+        (telemetryLane(end.journal, 'depthBytes') - telemetryLane(half.journal, 'depthBytes')) / 1024;
       const allowedKiB = Math.round(RSS_FIXED_KIB + RSS_BACKLOG_SHARE * backlogGrowthKiB);
       const rssAt = [0, 0.25, 0.5, 0.75, 1].map(
         (f) => run.samples.near(run.downAtMs + f * (run.upAtMs - run.downAtMs)).rssKiB,
@@ -223,7 +226,7 @@ test(`broker down ${OUTAGE_S} s under ${SENSORS}×${RATE_PER_S}/s: nothing lost,
       assert.ok(backlogGrowthKiB > 0, 'the backlog did not grow during the outage');
       assert.ok(
         growth <= allowedKiB,
-        `RSS grew ${growth} KiB from 1/4 (${quarter.rssKiB}) to the end (${end.rssKiB}) of the outage, ` +
+        `RSS grew ${growth} KiB from 1/2 (${half.rssKiB}) to the end (${end.rssKiB}) of the outage, ` +
           `over ${allowedKiB} KiB (the backlog grew ${Math.round(backlogGrowthKiB)} KiB)`,
       );
 
@@ -259,7 +262,7 @@ test(`broker down ${OUTAGE_S} s under ${SENSORS}×${RATE_PER_S}/s: nothing lost,
       console.log(
         `   outage ${OUTAGE_S} s, ${SENSORS}×${RATE_PER_S}/s: ${inOutage} readings acked meanwhile, journal peak ` +
           `${maxDepth} records / ${(maxDisk / 2 ** 20).toFixed(1)} MiB of ${CAP_BYTES / 2 ** 20} MiB, ` +
-          `RSS ${quarter.rssKiB}→${end.rssKiB} KiB; backlog of ${backlog.length} drained ${catchUpS.toFixed(1)} s ` +
+          `RSS ${half.rssKiB}→${end.rssKiB} KiB; backlog of ${backlog.length} drained ${catchUpS.toFixed(1)} s ` +
           `after the broker was back: ${Math.round(caughtUp / catchUpS)} readings/s (all ${fleet.acked.size} in ${((all - run.upAtMs) / 1000).toFixed(1)} s)`,
       );
     });
