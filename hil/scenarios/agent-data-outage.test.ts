@@ -52,7 +52,7 @@ const EVICT_OUTAGE_S = 20;
  * backlog grew by meanwhile. The journal's RAM is bounded (a 4 MiB tail cache that fills during the
  * first ~30 s here) and V8 settles its heap by the middle of the outage: measured on this rig, the
  * second half moved by -2.2 to +2.0 MiB in the four runs whose samples were printed. A backlog kept
- * in RAM would add at least its payload bytes (≈ 6.2 MiB over the second half at the default 120 s),
+ * in RAM would add at least its payload bytes (8.2 MiB over the second half in the last run),
  * which is over the bound.
  */
 const RSS_FIXED_KIB = 2 * 1024;
