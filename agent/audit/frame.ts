@@ -3,8 +3,11 @@
  *
  *   header  "ZTGWAUD" 0x01                         8 bytes
  *   frame   u32 BE payload length | u32 BE CRC-32 | payload (one record, deterministic CBOR)
+ *   pad     u32 BE 0x80000000 + n | u32 BE CRC-32 | n zero bytes (0 <= n <= 4096)
  *
- * CRC-32 is the IEEE 802.3 polynomial as in zlib (`node:zlib` crc32). The scan tells a torn tail
+ * A pad frame fills a write up to a page boundary, so that the next write starts on a fresh page
+ * instead of rewriting the last one (agent/queue's commit alignment); a scan checks it like any
+ * frame and skips it. CRC-32 is the IEEE 802.3 polynomial as in zlib (`node:zlib` crc32). The scan tells a torn tail
  * (the end of the newest segment: a partial frame, or a last frame whose CRC fails, with nothing
  * valid after it) from corruption (a bad frame followed by a valid one, or any bad frame in an
  * older, already sealed segment). A tail is what a crash leaves; corruption is not.
@@ -14,6 +17,24 @@ import { crc32 } from 'node:zlib';
 export const SEGMENT_MAGIC: Uint8Array = Uint8Array.from([0x5a, 0x54, 0x47, 0x57, 0x41, 0x55, 0x44, 0x01]);
 export const SEGMENT_HEADER_BYTES = SEGMENT_MAGIC.length;
 export const FRAME_HEADER_BYTES = 8;
+/** Set in a pad frame's length field; the rest of the field is its payload length. */
+const PAD_FLAG = 0x8000_0000;
+/** Largest payload of a pad frame: one page. */
+export const MAX_PAD_PAYLOAD_BYTES = 4096;
+
+/** A pad frame of `totalBytes` in all (header included), from {@link FRAME_HEADER_BYTES} on. */
+export function encodePad(totalBytes: number): Uint8Array {
+  const n = totalBytes - FRAME_HEADER_BYTES;
+  if (!Number.isInteger(n) || n < 0 || n > MAX_PAD_PAYLOAD_BYTES) {
+    throw new RangeError(
+      `pad of ${totalBytes} bytes: must be ${FRAME_HEADER_BYTES}–${FRAME_HEADER_BYTES + MAX_PAD_PAYLOAD_BYTES}`,
+    );
+  }
+  const out = Buffer.alloc(totalBytes);
+  out.writeUInt32BE(PAD_FLAG + n, 0);
+  out.writeUInt32BE(crc32(out.subarray(FRAME_HEADER_BYTES)), 4);
+  return out;
+}
 
 /** Frames one payload. */
 export function encodeFrame(payload: Uint8Array): Uint8Array {
@@ -66,23 +87,33 @@ export interface SegmentScan {
 }
 
 interface FrameCheck {
-  readonly status: 'ok' | 'partial' | 'bad-length' | 'bad-crc';
+  /** `pad`: an intact pad frame, to be skipped. */
+  readonly status: 'ok' | 'pad' | 'partial' | 'bad-length' | 'bad-crc';
   readonly end: number;
+}
+
+/** The payload length a frame header declares, or null when it is out of range. */
+function declaredLength(field: number, maxPayloadBytes: number): { len: number; isPad: boolean } | null {
+  if (field >= PAD_FLAG) {
+    const len = field - PAD_FLAG;
+    return len <= MAX_PAD_PAYLOAD_BYTES ? { len, isPad: true } : null;
+  }
+  return field === 0 || field > maxPayloadBytes ? null : { len: field, isPad: false };
 }
 
 function checkFrame(bytes: Uint8Array, offset: number, maxPayloadBytes: number): FrameCheck {
   if (bytes.length - offset < FRAME_HEADER_BYTES) return { status: 'partial', end: bytes.length };
   const view = new DataView(bytes.buffer, bytes.byteOffset + offset, FRAME_HEADER_BYTES);
-  const len = view.getUint32(0);
-  if (len === 0 || len > maxPayloadBytes) return { status: 'bad-length', end: bytes.length };
-  const end = offset + FRAME_HEADER_BYTES + len;
+  const d = declaredLength(view.getUint32(0), maxPayloadBytes);
+  if (d === null) return { status: 'bad-length', end: bytes.length };
+  const end = offset + FRAME_HEADER_BYTES + d.len;
   if (end > bytes.length) return { status: 'partial', end: bytes.length };
   const crc = view.getUint32(4);
-  const ok = crc32(bytes.subarray(offset + FRAME_HEADER_BYTES, end)) === crc;
-  return { status: ok ? 'ok' : 'bad-crc', end };
+  if (crc32(bytes.subarray(offset + FRAME_HEADER_BYTES, end)) !== crc) return { status: 'bad-crc', end };
+  return { status: d.isPad ? 'pad' : 'ok', end };
 }
 
-const WHY: Record<Exclude<FrameCheck['status'], 'ok'>, string> = {
+const WHY: Record<Exclude<FrameCheck['status'], 'ok' | 'pad'>, string> = {
   partial: 'partial frame',
   'bad-length': 'frame length out of range',
   'bad-crc': 'CRC mismatch',
@@ -137,8 +168,9 @@ export function scanSegment(
   let offset = SEGMENT_HEADER_BYTES;
   while (offset < bytes.length) {
     const c = checkFrame(bytes, offset, maxPayloadBytes);
-    if (c.status === 'ok') {
+    if (c.status === 'ok')
       frames.push({ offset, payload: bytes.subarray(offset + FRAME_HEADER_BYTES, c.end) });
+    if (c.status === 'ok' || c.status === 'pad') {
       offset = c.end;
       continue;
     }
@@ -173,7 +205,7 @@ function findValidAfter(
   let frames = 0;
   while (offset < bytes.length) {
     const c = checkFrame(bytes, offset, maxPayloadBytes);
-    if (c.status === 'ok') return { valid: true, frames };
+    if (c.status === 'ok' || c.status === 'pad') return { valid: true, frames };
     frames++;
     if (c.status !== 'bad-crc') break;
     offset = c.end;
@@ -194,18 +226,20 @@ export function readFrames(
   let offset = 0;
   while (offset < bytes.length) {
     const c = checkFrame(bytes, offset, maxPayloadBytes);
-    if (c.status === 'ok') {
+    if (c.status === 'ok')
       frames.push({ offset, payload: bytes.subarray(offset + FRAME_HEADER_BYTES, c.end) });
+    if (c.status === 'ok' || c.status === 'pad') {
       offset = c.end;
       continue;
     }
     if (c.status === 'partial') {
       const hasHeader = bytes.length - offset >= FRAME_HEADER_BYTES;
-      const len = hasHeader ? new DataView(bytes.buffer, bytes.byteOffset + offset, 4).getUint32(0) : null;
+      const field = hasHeader ? new DataView(bytes.buffer, bytes.byteOffset + offset, 4).getUint32(0) : null;
+      const d = field === null ? null : declaredLength(field, maxPayloadBytes);
       return {
         frames,
         endBytes: offset,
-        nextFrameBytes: len === null ? null : FRAME_HEADER_BYTES + len,
+        nextFrameBytes: d === null ? null : FRAME_HEADER_BYTES + d.len,
         bad: null,
       };
     }

@@ -21,6 +21,11 @@ export interface GroupCommitOptions {
    * back-to-back fsyncs of a few records each: less flash wear, a little more latency.
    */
   readonly isPaced?: boolean;
+  /**
+   * Called with each batch's groups just before they are written, synchronously with taking them
+   * (nothing can be queued in between): may append frames to a group, e.g. a pad to a page boundary.
+   */
+  readonly beforeWrite?: (groups: { readonly num: number; readonly frames: Uint8Array[] }[]) => void;
 }
 
 export interface Queued<M> {
@@ -106,6 +111,7 @@ export function createGroupCommit<M>(
         else groups.push({ num: p.num, frames: [p.frame] });
       }
       try {
+        opts.beforeWrite?.(groups);
         await writer.write(groups, evict);
       } catch (err) {
         failure = err;

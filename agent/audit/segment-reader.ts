@@ -46,7 +46,7 @@ export async function* readSegmentFrames(
       });
     }
     for (const f of r.frames) yield { offset: offset + f.offset, payload: f.payload };
-    if (r.frames.length === 0) {
+    if (r.endBytes === 0) {
       // The next frame is longer than the chunk: read exactly it; if even that is short, stop.
       if (r.nextFrameBytes === null || r.nextFrameBytes <= want || bytes.length < end - offset) return;
       want = r.nextFrameBytes;

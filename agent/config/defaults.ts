@@ -77,6 +77,7 @@ export const RANGES = {
   'journal.maxAgeS': { min: 60, max: 31_536_000 },
   'journal.segmentBytes': { min: 65_536, max: 67_108_864 },
   'journal.groupCommitMs': { min: 0, max: 1000 },
+  'journal.commitAlignBytes': { min: 0, max: 4096 },
   'telemetry.bundleMaxReadings': { min: 1, max: 10_000 },
   'telemetry.bundleMaxBytes': { min: 1024, max: 1_048_576 },
   'telemetry.bundleMaxWaitMs': { min: 0, max: 600_000 },
@@ -88,9 +89,10 @@ export const JOURNAL_DEFAULTS = {
   maxBytes: 67_108_864,
   maxAgeS: 604_800,
   segmentBytes: 1_048_576,
-  // 25, not 10: at 1 000 readings/s each commit rewrites a 4 KiB page; 25 ms cuts that to ~260 B
-  // per reading (from ~430) for ~10 ms more sensor-side ack latency (hil/bench/RESULTS.md, data path).
+  // 25, not 10: at 1 000 readings/s a commit holds ~25 readings, enough to fill most of a page, for
+  // ~10 ms more sensor-side ack latency (hil/bench/RESULTS.md, data path).
   groupCommitMs: 25,
+  commitAlignBytes: 4096,
 } as const satisfies JournalConfig;
 
 export const TELEMETRY_DEFAULTS = {

@@ -204,10 +204,16 @@ export interface JournalConfig {
   /** Segment file size, bytes, 64 KiB..64 MiB and at most maxBytes/4. Default 1048576 (1 MiB). */
   readonly segmentBytes: number;
   /**
-   * Longest wait for companions before one write and one fsync, ms, 0..1000. Default 10: a reading is
+   * Longest wait for companions before one write and one fsync, ms, 0..1000. Default 25: a reading is
    * acknowledged to its sensor at most this much later, and flash sees one page write per batch.
    */
   readonly groupCommitMs: number;
+  /**
+   * Commits are padded to a multiple of this many bytes where the pad is no larger than the commit
+   * (and the journal is under half its cap), so the next commit starts on a fresh page instead of
+   * rewriting a partly filled one. 0 (never pad) or a power of two 512..4096. Default 4096.
+   */
+  readonly commitAlignBytes: number;
 }
 
 /** Telemetry bundles on `ztgw/<id>/up/t` and their cellular budget. */

@@ -71,7 +71,13 @@ export function validateJournal(raw: unknown, p: ProblemList): JournalConfig | n
     groupCommitMs:
       readInt(o, 'groupCommitMs', path, p, RANGES['journal.groupCommitMs'], d.groupCommitMs) ??
       d.groupCommitMs,
+    commitAlignBytes:
+      readInt(o, 'commitAlignBytes', path, p, RANGES['journal.commitAlignBytes'], d.commitAlignBytes) ??
+      d.commitAlignBytes,
   };
+  const align = c.commitAlignBytes;
+  if (align !== 0 && (align < 512 || (align & (align - 1)) !== 0))
+    p.add(join(path, 'commitAlignBytes'), 'must be 0 or a power of two from 512 to 4096');
   if (c.segmentBytes * 4 > c.maxBytes)
     p.add(join(path, 'segmentBytes'), 'must be at most a quarter of maxBytes');
   return p.count === before ? c : null;

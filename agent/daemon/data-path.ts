@@ -119,6 +119,7 @@ export class DataPath {
       maxAgeMs: config.journal.maxAgeS * 1000,
       segmentBytes: config.journal.segmentBytes,
       groupCommitMs: config.journal.groupCommitMs,
+      commitAlignBytes: config.journal.commitAlignBytes,
     });
     this.journal = journal;
     this.log.info({ report: toJson(report) }, 'journal.open');

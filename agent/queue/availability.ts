@@ -36,6 +36,11 @@ export interface AvailabilityDeps {
   readonly onDown: (reason: DiskReason) => void;
   /** A lane was rolled back: planned sizes changed. */
   readonly onRolledBack: () => void;
+  /** Just before a lane's batch is written: may append a pad frame to its last group. */
+  readonly beforeWrite: (
+    l: LaneState,
+    groups: { readonly num: number; readonly frames: Uint8Array[] }[],
+  ) => void;
 }
 
 const ignoreMissing = (err: unknown): void => {
@@ -69,7 +74,15 @@ export class Availability {
     const o = this.deps.opts;
     return createGroupCommit<FrameMeta>(
       writer,
-      { groupCommitMs: o.groupCommitMs, maxRecords: o.maxBatchRecords, isPaced: true },
+      {
+        groupCommitMs: o.groupCommitMs,
+        maxRecords: o.maxBatchRecords,
+        isPaced: true,
+        beforeWrite: (groups) => {
+          const l = lane();
+          if (l !== null) this.deps.beforeWrite(l, groups);
+        },
+      },
       (items) => {
         const l = lane();
         if (l !== null) this.deps.onDurable(l, items);

@@ -28,11 +28,18 @@ export interface JournalOptions {
   readonly segmentBytes?: number;
   /**
    * Longest wait for companions before one write + fsync, ms. Default 25, range 0–1000: each commit
-   * rewrites the segment's last 4 KiB page, so a steady 1 000 readings/s costs ~4096/(rate × window)
-   * bytes per reading on top of the record itself; a longer window is fewer flash writes for a
-   * later PUBACK.
+   * writes at least one 4 KiB page, so a steady 1 000 readings/s costs about 4096/(rate × window)
+   * bytes per reading when commits are padded to pages ({@link commitAlignBytes}); a longer window is
+   * fewer flash writes for a later PUBACK.
    */
   readonly groupCommitMs?: number;
+  /**
+   * A commit is padded up to a multiple of this many bytes (a pad frame) when the pad is no larger
+   * than the commit, fits the segment and the journal is under half its cap, so the next commit
+   * does not rewrite a page the last one left partly filled. 0: never pad. Default 4096 (the page
+   * the kernel writes back); 0 or a power of two from 512 to 4096.
+   */
+  readonly commitAlignBytes?: number;
   /** Write at once when this many records wait. Default 4096. */
   readonly maxBatchRecords?: number;
   /** Largest payload of one record, bytes. Default 65 536. */
@@ -60,6 +67,7 @@ export const JOURNAL_DEFAULTS = {
   maxAgeMs: 7 * 24 * 3600 * 1000,
   segmentBytes: 1024 * 1024,
   groupCommitMs: 25,
+  commitAlignBytes: 4096,
   maxBatchRecords: 4096,
   maxRecordBytes: 65_536,
   cursorFlushMs: 1000,

@@ -13,7 +13,7 @@
  */
 import { ZtgwError } from '../../modem/errors.js';
 import type { Logger } from '../../modem/log.js';
-import { SEGMENT_HEADER_BYTES } from '../audit/frame.js';
+import { encodePad, FRAME_HEADER_BYTES, SEGMENT_HEADER_BYTES } from '../audit/frame.js';
 import type { Queued } from '../audit/group-commit.js';
 import { Availability, type Lanes } from './availability.js';
 import { Backlog } from './backlog.js';
@@ -71,6 +71,7 @@ export class JournalStore implements Journal {
       onDown: (reason) =>
         this.backlog.rejectAll((w) => unavailable(reason, `journal is not accepting: ${reason}`, w.l.lane)),
       onRolledBack: () => this.space.recount(),
+      beforeWrite: (l, groups) => this.padCommit(l, groups),
     });
     const build = (init: LaneInit): LaneState => {
       const writer = this.availability.newWriter(init.dir, init.table);
@@ -165,6 +166,29 @@ export class JournalStore implements Journal {
         throw this.availability.toUnavailable(err, l.lane);
       },
     );
+  }
+
+  /**
+   * Ends a commit on a page boundary with a pad frame, so that the next commit starts on a fresh
+   * page instead of rewriting this one (each rewrite is a whole page of flash wear). Only where it
+   * is cheap: the pad is never larger than the commit's own bytes (space at most doubles), it stays
+   * inside the segment, and the journal holds less than half its cap (an outage's backlog keeps
+   * its room).
+   */
+  private padCommit(l: LaneState, groups: { readonly num: number; readonly frames: Uint8Array[] }[]): void {
+    const align = this.opts.commitAlignBytes;
+    const g = groups.at(-1);
+    const seg = l.table.newest();
+    if (align === 0 || g === undefined || seg === undefined || seg.num !== g.num) return;
+    const gap = (align - (seg.plannedBytes % align)) % align;
+    if (gap < FRAME_HEADER_BYTES) return;
+    let commitBytes = 0;
+    for (const f of g.frames) commitBytes += f.length;
+    if (gap > commitBytes || seg.plannedBytes + gap > this.opts.segmentBytes) return;
+    if (this.space.usedBytes + gap > this.opts.maxBytes / 2) return;
+    l.table.pad(gap);
+    this.space.usedBytes += gap;
+    g.frames.push(encodePad(gap));
   }
 
   private onBatchDurable(l: LaneState, items: readonly Queued<FrameMeta>[]): void {

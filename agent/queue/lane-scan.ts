@@ -5,12 +5,12 @@
  * over its own files.
  */
 import { join } from 'node:path';
-import { readFrames, SEGMENT_HEADER_BYTES, scanSegment } from '../audit/frame.js';
+import { FRAME_HEADER_BYTES, readFrames, SEGMENT_HEADER_BYTES, scanSegment } from '../audit/frame.js';
 import { segmentName } from '../audit/segment-files.js';
 import type { JournalIo } from './journal-io.js';
 import { decodeRecordHeader, JOURNAL_MAGIC, RECORD_HEADER_BYTES } from './journal-record.js';
 import type { Lane, SetAsideReport, TailCutReport } from './journal-types.js';
-import { type LaneSegment, scannedSegment } from './lane-table.js';
+import { type LaneSegment, type ScannedFrameSpan, scannedSegment } from './lane-table.js';
 
 const SEGMENT_FILE = /^(\d{6,})\.seg$/;
 
@@ -64,27 +64,27 @@ function checkSegment(
       tail: tailAt0(lane, num, bytes, why),
     };
   }
-  const starts: number[] = [];
+  const spans: ScannedFrameSpan[] = [];
   let firstSeq = 0;
   let minAtMs = Number.POSITIVE_INFINITY;
   let maxAtMs = Number.NEGATIVE_INFINITY;
   for (const f of scan.frames) {
     const h = decodeRecordHeader(f.payload);
     if (!h.ok) return { kind: 'bad', why: `frame at offset ${f.offset}: ${h.reason}` };
-    const expected = starts.length === 0 ? null : firstSeq + starts.length;
+    const expected = spans.length === 0 ? null : firstSeq + spans.length;
     if (expected === null && h.seq <= prevLastSeq) {
       return { kind: 'bad', why: `seq ${h.seq} at offset ${f.offset} does not follow ${prevLastSeq}` };
     }
     if (expected !== null && h.seq !== expected) {
       return { kind: 'bad', why: `seq ${h.seq} at offset ${f.offset}, expected ${expected}` };
     }
-    if (starts.length === 0) firstSeq = h.seq;
-    starts.push(f.offset);
+    if (spans.length === 0) firstSeq = h.seq;
+    spans.push({ offset: f.offset, bytes: FRAME_HEADER_BYTES + f.payload.length });
     if (h.atMs < minAtMs) minAtMs = h.atMs;
     if (h.atMs > maxAtMs) maxAtMs = h.atMs;
   }
-  if (starts.length === 0 && !isNewest) return { kind: 'empty' };
-  return { kind: 'ok', seg: scannedSegment(num, firstSeq, starts, scan.goodBytes, minAtMs, maxAtMs), tail };
+  if (spans.length === 0 && !isNewest) return { kind: 'empty' };
+  return { kind: 'ok', seg: scannedSegment(num, firstSeq, spans, scan.goodBytes, minAtMs, maxAtMs), tail };
 }
 
 function tailAt0(lane: Lane, num: number, bytes: Uint8Array, why: string): TailCutReport {

@@ -4,7 +4,9 @@
  * exactly the bytes it returns and the depth is known to the byte.
  *
  * Invariant: the durable records of a lane are one run of consecutive seqs per segment, segments in
- * increasing seq order; frames are only ever placed in the newest segment.
+ * increasing seq order; frames are only ever placed in the newest segment. A commit may end with a
+ * pad frame (agent/audit/frame.ts) up to a page boundary: pads take room in the segment, never a seq,
+ * and the table counts them apart so that record sizes and depths stay exact.
  */
 import { SEGMENT_HEADER_BYTES } from '../audit/frame.js';
 import { RECORD_OVERHEAD_BYTES } from './journal-record.js';
@@ -21,6 +23,10 @@ export interface LaneSegment {
   durableBytes: number;
   /** starts[k]: offset of frame k. */
   starts: Uint32Array;
+  /** padsBefore[k]: pad bytes between the header and frame k. */
+  padsBefore: Uint32Array;
+  /** Pad bytes placed in the segment (planned; the durable ones when nothing is in flight). */
+  padBytes: number;
   /** Earliest and latest record time of the durable frames (Infinity / -Infinity when none). */
   minAtMs: number;
   maxAtMs: number;
@@ -42,27 +48,52 @@ export interface Repair {
   readonly unlink: number[];
 }
 
-/** A segment as found on disk at open. */
+/** A frame as found on disk: where it starts and its size, header included. */
+export interface ScannedFrameSpan {
+  readonly offset: number;
+  readonly bytes: number;
+}
+
+/** A segment as found on disk at open: its frames in order, its size after any cut. */
 export function scannedSegment(
   num: number,
   firstSeq: number,
-  starts: readonly number[],
+  frames: readonly ScannedFrameSpan[],
   sizeBytes: number,
   minAtMs: number,
   maxAtMs: number,
 ): LaneSegment {
+  const n = frames.length;
+  const starts = new Uint32Array(Math.max(1, n));
+  const padsBefore = new Uint32Array(Math.max(1, n));
+  // What lies between the header and frame k that is no frame is padding.
+  let frameBytes = 0;
+  for (let k = 0; k < n; k++) {
+    const f = frames[k] ?? { offset: 0, bytes: 0 };
+    starts[k] = f.offset;
+    padsBefore[k] = f.offset - SEGMENT_HEADER_BYTES - frameBytes;
+    frameBytes += f.bytes;
+  }
   return {
     num,
-    firstSeq: starts.length === 0 ? 0 : firstSeq,
-    count: starts.length,
-    durableCount: starts.length,
+    firstSeq: n === 0 ? 0 : firstSeq,
+    count: n,
+    durableCount: n,
     // A newest segment cut back to nothing gets its header again on the first write.
     plannedBytes: Math.max(sizeBytes, SEGMENT_HEADER_BYTES),
     durableBytes: sizeBytes,
-    starts: Uint32Array.from(starts.length === 0 ? [0] : starts),
+    starts,
+    padsBefore,
+    padBytes: Math.max(0, sizeBytes - SEGMENT_HEADER_BYTES - frameBytes),
     minAtMs,
     maxAtMs,
   };
+}
+
+function grown(a: Uint32Array): Uint32Array {
+  const out = new Uint32Array(a.length * 2);
+  out.set(a);
+  return out;
 }
 
 export class LaneTable {
@@ -111,6 +142,8 @@ export class LaneTable {
         plannedBytes: SEGMENT_HEADER_BYTES,
         durableBytes: 0,
         starts: new Uint32Array(64),
+        padsBefore: new Uint32Array(64),
+        padBytes: 0,
         minAtMs: Number.POSITIVE_INFINITY,
         maxAtMs: Number.NEGATIVE_INFINITY,
       };
@@ -119,21 +152,33 @@ export class LaneTable {
     const seq = this.nextSeq++;
     if (seg.count === 0) seg.firstSeq = seq;
     if (seg.count === seg.starts.length) {
-      const grown = new Uint32Array(seg.starts.length * 2);
-      grown.set(seg.starts);
-      seg.starts = grown;
+      seg.starts = grown(seg.starts);
+      seg.padsBefore = grown(seg.padsBefore);
     }
     seg.starts[seg.count] = seg.plannedBytes;
+    seg.padsBefore[seg.count] = seg.padBytes;
     seg.count++;
     seg.plannedBytes += frameBytes;
     return { seg, seq, endBytes: seg.plannedBytes, isNewSegment };
   }
 
-  /** The frame placed at `p` is on disk (called in placement order). */
+  /**
+   * Places `bytes` of padding after the last frame of the newest segment (the end of a commit);
+   * the caller writes the pad frame there, in the same write as the frames before it.
+   */
+  pad(bytes: number): void {
+    const seg = this.newest();
+    if (seg === undefined || seg.count === 0) throw new TypeError('pad with no frame before it');
+    seg.plannedBytes += bytes;
+    seg.padBytes += bytes;
+  }
+
+  /** The frame placed at `p` is on disk (called in placement order), with any pad after it. */
   markDurable(p: Placement, atMs: number): void {
     const seg = p.seg;
+    const k = seg.durableCount;
     seg.durableCount++;
-    seg.durableBytes = p.endBytes;
+    seg.durableBytes = k + 1 < seg.count ? (seg.starts[k + 1] ?? p.endBytes) : seg.plannedBytes;
     if (atMs < seg.minAtMs) seg.minAtMs = atMs;
     if (atMs > seg.maxAtMs) seg.maxAtMs = atMs;
     this.lastSeq = p.seq;
@@ -148,6 +193,8 @@ export class LaneTable {
     for (let i = this.segs.length - 1; i >= 0; i--) {
       const seg = this.segs[i];
       if (seg === undefined || seg.count === seg.durableCount) continue;
+      // The pad after the last durable frame was written with it; later ones were not.
+      seg.padBytes = seg.padsBefore[seg.durableCount] ?? seg.padBytes;
       seg.count = seg.durableCount;
       seg.plannedBytes = Math.max(seg.durableBytes, SEGMENT_HEADER_BYTES);
       if (seg.durableCount === 0) {
@@ -215,16 +262,21 @@ export class LaneTable {
     return found;
   }
 
-  /** Offset where frame `k` of a segment ends. */
+  /** Offset where frame `k` of a segment ends (before any pad after it). */
   endOf(seg: LaneSegment, k: number): number {
-    return k + 1 < seg.count ? (seg.starts[k + 1] ?? seg.plannedBytes) : seg.plannedBytes;
+    const pads = seg.padsBefore[k] ?? 0;
+    if (k + 1 < seg.count) return (seg.starts[k + 1] ?? 0) - ((seg.padsBefore[k + 1] ?? 0) - pads);
+    return seg.plannedBytes - (seg.padBytes - pads);
   }
 
   /** Payload bytes of durable frames `[fromK, durableCount)` of a segment. */
   payloadBytesFrom(seg: LaneSegment, fromK: number): number {
-    if (fromK >= seg.durableCount) return 0;
-    const start = seg.starts[Math.max(0, fromK)] ?? seg.durableBytes;
-    return seg.durableBytes - start - RECORD_OVERHEAD_BYTES * (seg.durableCount - Math.max(0, fromK));
+    const k = Math.max(0, fromK);
+    if (k >= seg.durableCount) return 0;
+    const start = seg.starts[k] ?? seg.durableBytes;
+    const durablePads = seg.durableCount < seg.count ? (seg.padsBefore[seg.durableCount] ?? 0) : seg.padBytes;
+    const padsAfter = durablePads - (seg.padsBefore[k] ?? 0);
+    return seg.durableBytes - start - padsAfter - RECORD_OVERHEAD_BYTES * (seg.durableCount - k);
   }
 
   /** Removes a segment from the table. */

@@ -33,6 +33,7 @@ const RANGES: readonly (readonly [NumericOption, number, number])[] = [
   ['maxAgeMs', 1, Number.MAX_SAFE_INTEGER],
   ['segmentBytes', 4096, 64 * 1024 * 1024],
   ['groupCommitMs', 0, 1000],
+  ['commitAlignBytes', 0, 4096],
   ['maxBatchRecords', 1, 1_000_000],
   ['maxRecordBytes', 1, 16 * 1024 * 1024],
   ['cursorFlushMs', 0, 3_600_000],
@@ -53,6 +54,12 @@ export function resolveJournalOptions(o: JournalOptions): ResolvedJournalOptions
   }
   if (r.maxBytes < 4 * r.segmentBytes) {
     throw new TypeError(`journal maxBytes ${r.maxBytes} must be at least 4 × segmentBytes ${r.segmentBytes}`);
+  }
+  const align = r.commitAlignBytes;
+  if (align !== 0 && (align < 512 || (align & (align - 1)) !== 0)) {
+    throw new TypeError(
+      `journal option commitAlignBytes must be 0 or a power of two in 512..4096, got ${align}`,
+    );
   }
   if (r.maxPendingBytes < r.maxRecordBytes + 64) {
     throw new TypeError(

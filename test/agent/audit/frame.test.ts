@@ -1,6 +1,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { encodeFrame, readFrames, SEGMENT_MAGIC, scanSegment } from '../../../agent/audit/frame.js';
+import {
+  encodeFrame,
+  encodePad,
+  readFrames,
+  SEGMENT_MAGIC,
+  scanSegment,
+} from '../../../agent/audit/frame.js';
 import { flip } from './audit-kit.js';
 
 const MAX = 1024;
@@ -93,6 +99,51 @@ test('readFrames stops at a partial frame and says how long it will be', () => {
   const all = readFrames(body, MAX);
   assert.is(all.frames.length, 3);
   assert.is(all.endBytes, body.length);
+});
+
+test('a pad frame is 0x80000000 + n, the CRC of n zeros, n zeros; 8..4104 bytes in all', () => {
+  // 0x2144df1c: CRC-32 of four zero bytes.
+  assert.is(Buffer.from(encodePad(12)).toString('hex'), '800000042144df1c00000000');
+  assert.is(encodePad(8).length, 8);
+  assert.throws(() => encodePad(7), /pad of 7 bytes/);
+  assert.throws(() => encodePad(4105), /pad of 4105 bytes/);
+});
+
+test('pads are checked and skipped: frame offsets stay true, readFrames reads through them', () => {
+  const [a, b] = [encodeFrame(Uint8Array.of(1, 2, 3)), encodeFrame(Uint8Array.of(4))];
+  const bytes = Buffer.concat([SEGMENT_MAGIC, a, encodePad(100), b, encodePad(8)]);
+  const s = scanSegment(bytes, true, MAX);
+  assert.equal(
+    s.frames.map((f) => [f.offset, Array.from(f.payload)]),
+    [
+      [8, [1, 2, 3]],
+      [8 + a.length + 100, [4]],
+    ],
+  );
+  assert.is(s.goodBytes, bytes.length);
+  assert.equal([s.tail, s.corruption], [null, null]);
+  const r = readFrames(bytes.subarray(8), MAX);
+  assert.equal([r.frames.length, r.endBytes, r.bad], [2, bytes.length - 8, null]);
+});
+
+test('a torn pad at the end is a tail; a damaged pad with a frame after it is corruption', () => {
+  const a = encodeFrame(Uint8Array.of(1, 2, 3));
+  const torn = Buffer.concat([SEGMENT_MAGIC, a, encodePad(100).subarray(0, 60)]);
+  const t = scanSegment(torn, true, MAX);
+  assert.equal(
+    [t.frames.length, t.tail?.offset, t.tail?.lostBytes, t.corruption],
+    [1, 8 + a.length, 60, null],
+  );
+  const bad = encodePad(100);
+  flip(bad, 50);
+  const damaged = Buffer.concat([SEGMENT_MAGIC, a, bad, a]);
+  const d = scanSegment(damaged, true, MAX);
+  assert.equal([d.corruption?.kind, d.corruption?.offset, d.tail], ['bad-crc', 8 + a.length, null]);
+  // A pad longer than a page is no pad: its length field is damage.
+  const long = Buffer.from(encodePad(100));
+  long.writeUInt32BE(0x8000_0000 + 4097, 0);
+  const l = scanSegment(Buffer.concat([SEGMENT_MAGIC, a, long, a]), false, MAX);
+  assert.equal([l.corruption?.kind, l.frames.length], ['bad-length', 1]);
 });
 
 test.run();

@@ -16,6 +16,7 @@ test('defaults: no sensors (all denied), journal and telemetry figures as docume
     maxAgeS: 604_800,
     segmentBytes: 1_048_576,
     groupCommitMs: 25,
+    commitAlignBytes: 4096,
   });
   assert.equal(r.config.telemetry, {
     bundleMaxReadings: 2000,

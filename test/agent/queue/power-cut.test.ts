@@ -1,7 +1,9 @@
 /**
  * Power cut simulation. The journal runs on real files through a file layer that records every
  * write, fsync, directory fsync, creation and removal of a segment, and when each append resolved.
- * For each of 240 seeded random cut points the disk after the cut is built from that record: per
+ * The run is recorded twice, without commit padding and with commits padded to 512-byte pages (a pad
+ * frame ends most commits, so cuts land in and around pads). For each of 240 seeded random cut points
+ * per run the disk after the cut is built from that record: per
  * file the content as of its last fsync, then a random part of what was written since, the last of
  * it torn (cut short, garbage or zeros after it); a file created or removed since the last
  * directory fsync may or may not be there. The journal is opened on that disk (real files, real
@@ -164,8 +166,12 @@ function goodEnd(bytes: Uint8Array): number {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
   let at = 8;
   while (at + 8 <= bytes.length) {
-    const len = view.getUint32(at);
-    if (len < 16 || len > MAX_RECORD + 16 || at + 8 + len > bytes.length) break;
+    const field = view.getUint32(at);
+    // A pad frame: length field 0x80000000 + n, n zero bytes under its CRC.
+    const isPad = field >= 0x8000_0000;
+    const len = isPad ? field - 0x8000_0000 : field;
+    if (isPad ? len > 4096 : len < 16 || len > MAX_RECORD + 16) break;
+    if (at + 8 + len > bytes.length) break;
     if (crc32(bytes.subarray(at + 8, at + 8 + len)) !== view.getUint32(at + 4)) break;
     at += 8 + len;
   }
@@ -183,7 +189,11 @@ interface Appended {
 const LANES_USED: readonly Lane[] = ['alert', 'telemetry'];
 
 /** One recorded run: bursts of appends of random sizes on two lanes, small segments. */
-async function recordRun(dir: string, rnd: () => number): Promise<{ ops: Op[]; appended: Appended[] }> {
+async function recordRun(
+  dir: string,
+  rnd: () => number,
+  commitAlignBytes: number,
+): Promise<{ ops: Op[]; appended: Appended[]; pads: number }> {
   const ops: Op[] = [];
   const appended: Appended[] = [];
   const { journal } = await open(dir, {
@@ -191,6 +201,7 @@ async function recordRun(dir: string, rnd: () => number): Promise<{ ops: Op[]; a
     segmentBytes: 4096,
     groupCommitMs: 1,
     maxRecordBytes: MAX_RECORD,
+    commitAlignBytes,
   });
   let i = 0;
   while (i < APPENDS) {
@@ -209,7 +220,23 @@ async function recordRun(dir: string, rnd: () => number): Promise<{ ops: Op[]; a
     await (rnd() < 0.5 ? Promise.all(burst) : burst[0]);
   }
   await journal.close();
-  return { ops, appended };
+  // Pads seen in what was written: a write whose bytes hold a pad frame's length field at a frame start.
+  let pads = 0;
+  for (const op of ops) if (op.kind === 'write') pads += countPads(op.bytes);
+  return { ops, appended, pads };
+}
+
+/** Pad frames among the frames of one write (which starts on a frame boundary or at the header). */
+function countPads(bytes: Uint8Array): number {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+  let at = bytes.length >= 8 && Buffer.compare(bytes.subarray(0, 8), JOURNAL_MAGIC) === 0 ? 8 : 0;
+  let n = 0;
+  while (at + 8 <= bytes.length) {
+    const field = view.getUint32(at);
+    if (field >= 0x8000_0000) n++;
+    at += 8 + (field >= 0x8000_0000 ? field - 0x8000_0000 : field);
+  }
+  return n;
 }
 
 async function checkCut(
@@ -237,11 +264,19 @@ async function checkCut(
   return prev;
 }
 
-test(`${CUTS} seeded power cuts: every resolved append survives, torn tails are reported exactly`, async () => {
-  const rnd = seeded(20261201);
+for (const align of [0, 512]) {
+  const what = align === 0 ? 'no commit padding' : `commits padded to ${align} B`;
+  test(`${what}: ${CUTS} seeded power cuts, every resolved append survives, torn tails are exact`, () =>
+    cutRun(align));
+}
+
+async function cutRun(align: number): Promise<void> {
+  const rnd = seeded(20261201 + align);
   await withTempDir(async (root) => {
-    const { ops, appended } = await recordRun(join(root, 'run'), rnd);
+    const { ops, appended, pads } = await recordRun(join(root, 'run'), rnd, align);
     assert.ok(ops.length > 300, `only ${ops.length} file operations recorded`);
+    if (align === 0) assert.is(pads, 0, 'pads written with padding off');
+    else assert.ok(pads >= 20, `only ${pads} pad frames written`);
     let tailsSeen = 0;
     for (let c = 0; c < CUTS; c++) {
       const k = between(rnd, 0, ops.length);
@@ -283,6 +318,6 @@ test(`${CUTS} seeded power cuts: every resolved append survives, torn tails are 
     }
     assert.ok(tailsSeen >= CUTS / 10, `only ${tailsSeen} torn tails in ${CUTS} cuts`);
   });
-});
+}
 
 test.run();
