@@ -4,7 +4,9 @@
  *
  * Order of checks, cheapest first and nothing read before it is needed: route (404/405) → Basic
  * header (401) → Content-Length over `maxBodyBytes` (413, body never read) → authenticate (401) →
- * body, read up to `maxBodyBytes` (413 and the connection closed past it) → gate.publish.
+ * body, read up to `maxBodyBytes` (413 and the connection closed past it) → gate.publish. A connection
+ * closed before its body was read lingers: the rest is read and dropped (bounded), so the client is
+ * not reset before it reads the answer.
  * node:http enforces the head size (431), head and request deadlines (408) and keep-alive idle;
  * it reports both deadlines with one error code, so both arrive as a `requestTimeoutMs` limit event.
  * HTTP has no sessions: no connect/disconnect events, and `deliver` always answers false.
@@ -136,7 +138,8 @@ class HttpListener implements Listener {
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const peer = formatPeer(req.socket.remoteAddress, req.socket.remotePort);
     // A refusal before the body is read closes the connection when a body follows: keeping it
-    // alive would make node:http read and discard whatever an unauthenticated peer sends.
+    // alive would make node:http read and discard whatever an unauthenticated peer sends (closing,
+    // it lingers over at most LINGER_BYTES of it).
     const hasBody =
       req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? '0') > 0;
     const route = topicOfPath(req.url ?? '');
@@ -191,6 +194,7 @@ class HttpListener implements Listener {
       'content-length': String(Buffer.byteLength(a.body)),
     };
     if (isClosing) headers['connection'] = 'close';
+    if (isClosing && !res.req.complete) lingerOnClose(res.req);
     res.writeHead(a.status, headers);
     res.end(a.body);
   }
@@ -221,6 +225,42 @@ class HttpListener implements Listener {
     });
     return this.closing;
   }
+}
+
+/** After an answer that closes the connection before the body was read: bytes still read and dropped. */
+export const LINGER_BYTES = 1024 * 1024;
+/** … and for how long, ms. */
+export const LINGER_MS = 2000;
+
+/**
+ * Replaces how node:http closes this request's connection once its answer is written. Its
+ * socket.destroySoon() ends the socket and destroys it as soon as the answer is out; a client still
+ * sending the body then gets a reset, and a reset can discard the answer before the client reads it
+ * (curl prints status 000). Instead the socket is half-closed (answer and FIN go out) and what the
+ * client still sends is read and dropped until the body is complete, at most {@link LINGER_BYTES}
+ * or {@link LINGER_MS}; then it is closed, with nothing unread, so without a reset.
+ */
+function lingerOnClose(req: IncomingMessage): void {
+  const socket = req.socket;
+  socket.destroySoon = () => {
+    socket.end();
+    let n = 0;
+    const stop = (): void => {
+      clearTimeout(timer);
+      socket.destroy();
+    };
+    const timer = setTimeout(stop, LINGER_MS);
+    timer.unref();
+    socket.on('data', (c: Buffer) => {
+      n += c.length;
+      if (n > LINGER_BYTES) stop();
+    });
+    socket.once('close', () => clearTimeout(timer));
+    if (req.complete) return stop();
+    req.once('end', stop);
+    req.once('error', stop);
+    req.resume();
+  };
 }
 
 /** Reads a body of at most `max` bytes; past it, stops reading and reports it. */
