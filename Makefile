@@ -31,8 +31,7 @@ setup: node_modules/.package-lock.json .debs-ok
 build: setup
 	npx tsc -p tsconfig.json
 	@mkdir -p build
-	@printf '#!/bin/sh\nexec node "$$(dirname "$$(readlink -f "$$0")")/js/agent/main.js" "$$@"\n' > build/ztgw
-	@chmod 0755 build/ztgw
+	@node build/js/hil/package/write-launcher.js build/ztgw
 
 check: setup
 	npx biome ci .

@@ -10,6 +10,7 @@ import { loadConfig } from '../config/index.js';
 import { requestControl } from '../control/control-server.js';
 import { Agent, untilAborted } from '../daemon/agent.js';
 import { labClock, systemClock } from '../daemon/agent-clock.js';
+import { tuneHeapForGateway } from '../daemon/runtime-tuning.js';
 import { intFlag, parseArgs, usageError } from './args.js';
 import type { CliIo } from './modem-commands.js';
 
@@ -46,6 +47,12 @@ export async function runRunCommand(argv: readonly string[], io: CliIo): Promise
     level: loaded.config.log.level,
     nowMs: () => clock.nowMs(),
   });
+  const runtime = tuneHeapForGateway();
+  if (runtime.maxSemiSpaceMiB === null || runtime.mallocArenaMax === null) {
+    // Started without the launcher's settings (plain `node main.js`, or the packaged executable
+    // without NODE_OPTIONS): it works, it only holds more memory under load.
+    log.warn({ ...runtime }, 'runtime.memory: not started with the gateway memory settings (see README)');
+  } else log.info({ ...runtime }, 'runtime.memory');
   const agent = new Agent({
     config: loaded.config,
     loadConfig: (o) => loadConfig({ argv, ...o }),

@@ -76,6 +76,12 @@ test('three listeners to the cloud; denials counted and audited; segmentation; c
         });
         closers.push(() => agent.stop());
         await agent.waitForStatus((s) => at(s, 'uplink', 'state') === 'connected', 'connected');
+        // Started by the launcher build/ztgw: the gateway memory settings are in effect.
+        assert.match(
+          agent.logs(),
+          /"heapGrowingPercent":10,"maxSemiSpaceMiB":4,"mallocArenaMax":"1","msg":"runtime.memory"/,
+          agent.logs().slice(0, 2000),
+        );
 
         // 1. All three listeners deliver, and the record's sensor is the authenticated one.
         const s1 = await mqttSensor(mqttPort, S1);

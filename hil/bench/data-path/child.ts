@@ -17,6 +17,8 @@ export interface BenchChildOptions {
   readonly outPath?: string;
   /** Bound on a graceful stop before SIGKILL, in ms. */
   readonly stopTimeoutMs: number;
+  /** Added to this process's environment for the child. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export interface BenchChild {
@@ -31,11 +33,12 @@ export function spawnBenchChild(o: BenchChildOptions): BenchChild {
   const [cmd, ...args] = o.netns === undefined ? o.argv : ['ip', 'netns', 'exec', o.netns, ...o.argv];
   if (cmd === undefined) throw new TypeError(`${o.name}: empty argv`);
   let proc: ChildProcess;
-  if (o.outPath === undefined) proc = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const env = { ...process.env, ...o.env };
+  if (o.outPath === undefined) proc = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
   else {
     const out = openSync(o.outPath, 'a');
     try {
-      proc = spawn(cmd, args, { stdio: ['ignore', out, out] });
+      proc = spawn(cmd, args, { stdio: ['ignore', out, out], env });
     } finally {
       closeSync(out);
     }

@@ -4,7 +4,8 @@
  *
  *   npx tsx hil/bench/data-path/run.ts [--readings N] [--quick] [--only ztgw|peer|peer-lossless] [--no-shaped]
  *        [--paced-s S] [--shaped-readings N] [--shaped-load-s S] [--json FILE] [--ztgw-main FILE] [--keep]
- *   (--ztgw-main: a .js/.cjs runs under this node; anything else is run as the packaged executable)
+ *   (--ztgw-main: default build/ztgw, the launcher; a .js/.cjs runs under this node with
+ *    --ztgw-node-args and node's defaults; anything else is run as the packaged executable)
  *        [--no-client-speed] [--ztgw-node-args="ARGS"] [--group-commit-ms N]
  *
  * Gateways: the peer as deployed (default queue limits: it drops what it acknowledged once its bridge
@@ -54,7 +55,7 @@ export interface DataPathBenchOptions {
   readonly drainTimeoutMs: number;
   /** Bound on the saturating load, ms. Default 600000. */
   readonly saturateMaxLoadMs: number;
-  /** The built agent; default build/js/agent/main.js. */
+  /** What starts the agent; default the launcher build/ztgw (ztgw-gateway.ts, `mainJs`). */
   readonly ztgwMainJs: string | null;
   /** Extra node arguments for the agent (space-separated, e.g. `--cpu-prof --cpu-prof-dir=D`); for profiling. */
   readonly ztgwNodeArgs: readonly string[];

@@ -12,6 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import nacl from 'tweetnacl';
 import { decodeBundle } from '../../../agent/bundle/bundle.js';
 import { requestControl } from '../../../agent/control/control-server.js';
+import { LAUNCH_ENV, LAUNCH_NODE_FLAGS } from '../../../agent/daemon/runtime-tuning.js';
 import { hashSecret } from '../../../agent/proxies/credentials.js';
 import { fail, ok, type Result } from '../../../modem/at/result.js';
 import { freePort } from '../../broker/free-port.js';
@@ -28,7 +29,12 @@ const LOG_TAIL_CHARS = 20_000;
 export const ZTGW_SIM_PROFILE = 'quectel-ec25';
 
 export interface ZtgwGatewayOptions {
-  /** The built agent entry. Default build/js/agent/main.js of this tree (`make build`). */
+  /**
+   * What to start: the launcher `build/ztgw` of this tree by default (what `make build` ships, with
+   * the gateway memory settings); a `.js`/`.cjs` entry runs under this node with {@link nodeArgs} and
+   * node's own defaults; anything else is the packaged executable, started the way the README says
+   * (agent/daemon/runtime-tuning.ts's environment, its node flags in NODE_OPTIONS).
+   */
   readonly mainJs?: string;
   /** Bound on start until the uplink is connected and the listener accepts, in ms. Default 60000. */
   readonly startTimeoutMs?: number;
@@ -42,8 +48,8 @@ export interface ZtgwGatewayOptions {
    */
   readonly scryptN?: number;
   /**
-   * Extra arguments for node before the entry script, e.g. `--cpu-prof` for a profile of the agent
-   * under load. Default none: the agent runs as its launcher starts it.
+   * Arguments for node before a `.js` entry script, e.g. `--cpu-prof` for a profile of the agent
+   * under load. Default none. Refused with any other entry (the launcher sets its own).
    */
   readonly nodeArgs?: readonly string[];
   /**
@@ -127,8 +133,13 @@ export function ztgwGateway(o: ZtgwGatewayOptions = {}): GatewayUnderTest {
 }
 
 async function startZtgw(env: GatewayEnv, o: ZtgwGatewayOptions): Promise<RunningGateway> {
-  const mainJs = o.mainJs ?? resolve(__dirname, '..', '..', '..', 'build', 'js', 'agent', 'main.js');
+  const mainJs = o.mainJs ?? resolve(__dirname, '..', '..', '..', 'build', 'ztgw');
   if (!existsSync(mainJs)) throw new Error(`ztgw agent not built: ${mainJs} is missing (run make build)`);
+  // A script runs under this node; anything else is the launcher or the packaged single executable.
+  const isScript = /\.(c?js)$/.test(mainJs);
+  if (!isScript && (o.nodeArgs ?? []).length > 0) {
+    throw new Error(`node arguments need a .js entry (e.g. build/js/agent/main.js), not ${mainJs}`);
+  }
   const simDir = join(env.stateDir, 'sim');
   await mkdir(simDir, { recursive: true });
   await mkdir(join(env.stateDir, 'run'), { recursive: true });
@@ -157,8 +168,6 @@ async function startZtgw(env: GatewayEnv, o: ZtgwGatewayOptions): Promise<Runnin
     });
     const configPath = join(env.stateDir, 'agent.json');
     await writeFile(configPath, JSON.stringify(cfg, null, 2));
-    // A script runs under this node; anything else is the packaged single executable (make package).
-    const isScript = /\.(c?js)$/.test(mainJs);
     const argv = isScript
       ? [process.execPath, ...(o.nodeArgs ?? []), mainJs, 'run', '--config', configPath]
       : [mainJs, 'run', '--config', configPath];
@@ -166,6 +175,7 @@ async function startZtgw(env: GatewayEnv, o: ZtgwGatewayOptions): Promise<Runnin
       name: 'ztgw agent',
       argv,
       ...(env.netns === undefined ? {} : { netns: env.netns }),
+      ...(isScript ? {} : { env: { ...LAUNCH_ENV, NODE_OPTIONS: LAUNCH_NODE_FLAGS.join(' ') } }),
       stopTimeoutMs: o.stopTimeoutMs ?? 10_000,
     });
     agent = child;
