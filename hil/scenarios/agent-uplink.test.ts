@@ -117,12 +117,15 @@ test('SIM swapped: no connection, state sim-mismatch; original SIM back: connect
             modemPath: sim.agentPath,
             dir: `${rig.dir}/a`,
           });
+          // The binding is in the status before the connect attempt is vetoed: the alert is made
+          // durable first (one journal commit), so wait for both.
           const st = await agent.waitForStatus(
-            (s) => at(s, 'identity', 'binding') === 'sim-mismatch',
-            'sim-mismatch',
+            (s) =>
+              at(s, 'identity', 'binding') === 'sim-mismatch' &&
+              at(s, 'uplink', 'lastError', 'reason') === 'sim-mismatch',
+            'sim-mismatch, and the uplink refused for it',
           );
           assert.is(at(st, 'uplink', 'state') === 'connected', false);
-          assert.is(at(st, 'uplink', 'lastError', 'reason'), 'sim-mismatch');
           assert.match(String(at(st, 'identity', 'detail')), /SIM/);
           // Nothing from gw-1 reached the broker while the SIM was foreign.
           assert.not.ok(cloud.inbox.some((m) => m.topic === 'ztgw/gw-1/up/status' && m.payload === 'online'));
