@@ -124,11 +124,13 @@ export function createAuditCollector(opts: CollectorOptions): AuditCollector {
     }
     const p = verifier.push(bytes, undefined, d);
     if (p !== null) return refuse(p);
-    hashes.set(r.seq, r.h);
+    // A copy: `r.h` is a view into the message, which it would keep alive.
+    const h = r.h.slice();
+    hashes.set(r.seq, h);
     firstSeq ??= r.seq;
     lastSeq = r.seq;
     // The verifier checked the checkpoint's signature and what it seals before accepting it.
-    if (r.ev === CHECKPOINT_EVENT) anchor = { seq: r.seq, h: r.h };
+    if (r.ev === CHECKPOINT_EVENT) anchor = { seq: r.seq, h };
     return 'held';
   };
 

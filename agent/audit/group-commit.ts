@@ -25,7 +25,13 @@ export interface GroupCommitOptions {
    * Called with each batch's groups just before they are written, synchronously with taking them
    * (nothing can be queued in between): may append frames to a group, e.g. a pad to a page boundary.
    */
-  readonly beforeWrite?: (groups: { readonly num: number; readonly frames: Uint8Array[] }[]) => void;
+  readonly beforeWrite?: (groups: BatchGroup[]) => void;
+}
+
+/** One segment's frames of a batch, in order; {@link GroupCommitOptions.beforeWrite} may append. */
+export interface BatchGroup {
+  readonly num: number;
+  readonly frames: Uint8Array[];
 }
 
 export interface Queued<M> {
@@ -104,7 +110,7 @@ export function createGroupCommit<M>(
       const { items: batch, settle } = takePending();
       const evict = evictions;
       evictions = [];
-      const groups: { num: number; frames: Uint8Array[] }[] = [];
+      const groups: BatchGroup[] = [];
       for (const p of batch) {
         const g = groups.at(-1);
         if (g !== undefined && g.num === p.num) g.frames.push(p.frame);

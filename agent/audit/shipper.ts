@@ -11,6 +11,7 @@
  * Payload: `audit-batch` in audit.cddl, `{ v: 1, device: tstr, records: [+ bstr] }`, each bstr the
  * record's stored deterministic CBOR.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../../modem/log.js';
 import { decodeCanonical, encodeCanonical, isCborMap } from './canonical-cbor.js';
 import type { Result } from './record.js';
@@ -176,11 +177,18 @@ export function createAuditShipper(deps: {
       if (signal.aborted || sentSeq < source.head().seq) done();
     });
 
+  /**
+   * Aborted by rewind(): the wait before a retry is cut short. After an outage of minutes the
+   * back-off is at retryMaxMs, and the records of the outage must not wait that long once the
+   * session is back (telemetry is held behind them). One per pass of the loop.
+   */
+  let cut = new AbortController();
+
   const run = async (uplink: AuditUplink, signal: AbortSignal): Promise<void> => {
     let failures = 0;
     while (!signal.aborted) {
       let batch: AuditBatch | null = null;
-      isPauseCut = false;
+      cut = new AbortController();
       try {
         batch = await nextBatch();
         if (batch === null) {
@@ -201,36 +209,12 @@ export function createAuditShipper(deps: {
           'audit batch not shipped; retrying',
         );
         sentSeq = source.acknowledgedSeq();
-        await retryPause(delayMs, signal);
+        // rewind() during this pass (before or during the pause) cuts the pause short.
+        const wake = AbortSignal.any([signal, cut.signal]);
+        await sleep(delayMs, undefined, { signal: wake }).catch(() => undefined);
       }
     }
   };
-
-  /**
-   * The wait before a retry, cut short by rewind(): after an outage of minutes the back-off is at
-   * retryMaxMs, and the records of the outage must not wait that long once the session is back
-   * (telemetry is held behind them).
-   */
-  let cutPause: (() => void) | null = null;
-  /** rewind() came between the failure and its pause: skip the pause. */
-  let isPauseCut = false;
-  const retryPause = (delayMs: number, signal: AbortSignal): Promise<void> =>
-    new Promise<void>((resolve) => {
-      if (isPauseCut) {
-        resolve();
-        return;
-      }
-      const done = (): void => {
-        clearTimeout(t);
-        signal.removeEventListener('abort', done);
-        cutPause = null;
-        resolve();
-      };
-      const t = setTimeout(done, delayMs);
-      signal.addEventListener('abort', done, { once: true });
-      cutPause = done;
-      if (signal.aborted) done();
-    });
 
   return {
     hasPending: () => Math.max(sentSeq, source.acknowledgedSeq()) < source.head().seq,
@@ -238,8 +222,7 @@ export function createAuditShipper(deps: {
     acknowledge,
     rewind() {
       sentSeq = source.acknowledgedSeq();
-      isPauseCut = true;
-      cutPause?.();
+      cut.abort();
     },
     async start(signal) {
       const uplink = deps.uplink;

@@ -10,8 +10,6 @@
  * Number rule: a safe integer (not −0) is written as the shortest integer head; any other finite
  * number as float32 when `Math.fround(v) === v` (it round-trips exactly), else float64.
  */
-import type { JsonValue } from '../../modem/errors.js';
-
 const INITIAL_SIZE_BYTES = 256;
 const TWO_POW_32 = 0x1_0000_0000;
 
@@ -124,28 +122,10 @@ export class CborWriter {
     this.buf[this.pos++] = v === null ? 0xf6 : v ? 0xf5 : 0xf4;
   }
 
-  /** A JSON value: objects become maps in their own key order (JSON.parse order), arrays arrays. */
-  json(v: JsonValue): void {
-    if (v === null || typeof v === 'boolean') this.simple(v);
-    else if (typeof v === 'number') this.number(v);
-    else if (typeof v === 'string') this.text(v);
-    else if (Array.isArray(v)) {
-      this.arrayHeader(v.length);
-      for (const item of v) this.json(item);
-    } else {
-      const keys = Object.keys(v);
-      this.mapHeader(keys.length);
-      for (const k of keys) {
-        this.text(k);
-        this.json(v[k] ?? null);
-      }
-    }
-  }
-
   /**
-   * Writes `v` as {@link json} would when it is a JSON value (numbers finite) nesting at most
-   * `depthLeft` arrays and objects deep, and returns true; otherwise writes nothing and returns
-   * false. The check and the write are one walk: this runs for every reading of a bundle.
+   * Writes `v` (objects as maps in their own key order, JSON.parse order; arrays as arrays) when it
+   * is a JSON value (numbers finite) nesting at most `depthLeft` arrays and objects deep, and
+   * returns true; otherwise writes nothing and returns false. The check and the write are one walk: this runs for every reading of a bundle.
    */
   jsonWithin(v: unknown, depthLeft: number): boolean {
     const start = this.pos;

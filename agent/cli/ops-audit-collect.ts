@@ -55,6 +55,11 @@ export async function runOpsAuditCollectCommand(argv: readonly string[], io: Cli
   }
   let lastAnchor = collector.stats().anchor;
   let isBroken = false;
+  let isFailed = false;
+  let stop: () => void = () => undefined;
+  const stopped = new Promise<void>((resolve) => {
+    stop = resolve;
+  });
   // Messages are handled one at a time, in order: each is durable before the next is looked at.
   let chain: Promise<void> = Promise.resolve();
   const client = connect(broker, {
@@ -68,6 +73,7 @@ export async function runOpsAuditCollectCommand(argv: readonly string[], io: Cli
     key: await readFile(need('key')),
     customHandleAcks: (_topic, message, _packet, done) => {
       chain = chain.then(async () => {
+        if (isFailed) return;
         const r = collector.push(message);
         await store.append(r.held);
         if (r.anchor !== null && r.anchor !== lastAnchor) {
@@ -101,29 +107,26 @@ export async function runOpsAuditCollectCommand(argv: readonly string[], io: Cli
         done(0);
       });
       chain = chain.catch((err: unknown) => {
-        // Not acknowledged: the broker sends it again after the next reconnect.
+        // Not acknowledged, and the collector's state has already moved past it: stop (exit 1).
+        // The next start rebuilds the state from records.bin and the broker sends the batch again.
         io.err(`ztgw ops audit-collect: cannot keep a batch: ${String(err)}`);
-        client.end(true);
+        isFailed = true;
+        stop();
       });
     },
   });
   client.on('error', (e) => io.err(`ztgw ops audit-collect: ${e.message}`));
   client.on('connect', () => {
     client.subscribe(auditTopic(deviceId), { qos: 1 });
-    io.out(
-      JSON.stringify({ event: 'audit-collect.ready', device: deviceId, broker, held: store.records.length }),
-    );
+    const held = collector.stats().records;
+    io.out(JSON.stringify({ event: 'audit-collect.ready', device: deviceId, broker, held }));
   });
-  await new Promise<void>((resolve) => {
-    const timer = durationMs > 0 ? setTimeout(finish, durationMs) : null;
-    function finish(): void {
-      if (timer !== null) clearTimeout(timer);
-      resolve();
-    }
-    io.signal.addEventListener('abort', finish, { once: true });
-  });
+  const timer = durationMs > 0 ? setTimeout(stop, durationMs) : null;
+  io.signal.addEventListener('abort', stop, { once: true });
+  await stopped;
+  if (timer !== null) clearTimeout(timer);
   await new Promise<void>((resolve) => client.end(false, {}, () => resolve()));
   await chain;
   await store.close();
-  return isBroken ? 1 : 0;
+  return isBroken || isFailed ? 1 : 0;
 }

@@ -3,6 +3,7 @@
  * and quotes these figures; validate-*.ts enforce them.
  */
 import { LISTENER_LIMIT_RANGES } from '../proxies/limits.js';
+import { JOURNAL_DEFAULTS as QUEUE_JOURNAL_DEFAULTS } from '../queue/journal-types.js';
 import type {
   ClockConfig,
   ExposureConfig,
@@ -89,10 +90,11 @@ export const JOURNAL_DEFAULTS = {
   maxBytes: 67_108_864,
   maxAgeS: 604_800,
   segmentBytes: 1_048_576,
-  // 25, not 10: at 1 000 readings/s a commit holds ~25 readings, enough to fill most of a page, for
-  // ~10 ms more sensor-side ack latency (hil/bench/RESULTS.md, data path).
+  // 25, not 10: each commit costs at least one page, so at 1 000 readings/s a 25 ms window is
+  // ~4096/25 B per reading (152 measured; 10 ms, by the same count, ~410), for a PUBACK up to 15 ms later
+  // (hil/bench/RESULTS.md, data path).
   groupCommitMs: 25,
-  commitAlignBytes: 4096,
+  commitAlignBytes: QUEUE_JOURNAL_DEFAULTS.commitAlignBytes,
 } as const satisfies JournalConfig;
 
 export const TELEMETRY_DEFAULTS = {

@@ -11,7 +11,7 @@
 import type { AgentConfig } from './types.js';
 
 /** Top-level sections applied without a restart. */
-export const LIVE_SECTIONS: readonly string[] = ['sensors'];
+const LIVE_SECTIONS: readonly string[] = ['sensors'];
 
 export interface ConfigDiff {
   /** Changed leaf paths in live sections (`sensors.policy.sensors.s3`), sorted. */
@@ -21,7 +21,7 @@ export interface ConfigDiff {
 }
 
 /** Most paths listed per class; the rest are counted in a final `… N more` entry. */
-export const MAX_DIFF_PATHS = 50;
+const MAX_DIFF_PATHS = 50;
 
 export function diffConfig(running: AgentConfig, next: AgentConfig): ConfigDiff {
   const paths: string[] = [];

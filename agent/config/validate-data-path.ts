@@ -8,6 +8,7 @@
 import type { PolicyConfig } from '../policy/types.js';
 import { validatePolicy } from '../policy/validate.js';
 import { parseCredential } from '../proxies/credentials.js';
+import { commitAlignProblem } from '../queue/journal-types.js';
 import { isRawObject, join, type ProblemList, readBool, readInt, readSection } from './check.js';
 import { JOURNAL_DEFAULTS, RANGES, TELEMETRY_DEFAULTS } from './defaults.js';
 import type { JournalConfig, SensorsConfig, TelemetryConfig } from './types.js';
@@ -75,9 +76,8 @@ export function validateJournal(raw: unknown, p: ProblemList): JournalConfig | n
       readInt(o, 'commitAlignBytes', path, p, RANGES['journal.commitAlignBytes'], d.commitAlignBytes) ??
       d.commitAlignBytes,
   };
-  const align = c.commitAlignBytes;
-  if (align !== 0 && (align < 512 || (align & (align - 1)) !== 0))
-    p.add(join(path, 'commitAlignBytes'), 'must be 0 or a power of two from 512 to 4096');
+  const alignProblem = commitAlignProblem(c.commitAlignBytes);
+  if (alignProblem !== null) p.add(join(path, 'commitAlignBytes'), alignProblem);
   if (c.segmentBytes * 4 > c.maxBytes)
     p.add(join(path, 'segmentBytes'), 'must be at most a quarter of maxBytes');
   return p.count === before ? c : null;

@@ -5,7 +5,12 @@
  * side. Pure: the interface table is passed in; the TLS files are read when the listener starts.
  */
 
-import { DEFAULT_LISTENER_LIMITS, LIMITS_BY_KIND, type ListenerLimits } from '../proxies/limits.js';
+import {
+  DEFAULT_LISTENER_LIMITS,
+  headersTimeoutProblem,
+  LIMITS_BY_KIND,
+  type ListenerLimits,
+} from '../proxies/limits.js';
 import { checkBindAddress, type InterfaceTable } from '../uplink/classify-address.js';
 import { canonicalIp } from '../uplink/ip-address.js';
 import {
@@ -74,16 +79,12 @@ function readLimits(raw: unknown, at: string, kind: Kind, p: ProblemList): Liste
     const v = readInt(o, key, path, p, RANGES['listeners.limits'][key]);
     if (v !== undefined) out[key] = v;
   }
-  // node:http refuses a head deadline past the whole request's.
-  const headersMs = out.headersTimeoutMs ?? DEFAULT_LISTENER_LIMITS.headersTimeoutMs;
-  const requestMs = out.requestTimeoutMs ?? DEFAULT_LISTENER_LIMITS.requestTimeoutMs;
-  if (kind === 'http' && headersMs > requestMs) {
-    p.add(`${path}.headersTimeoutMs`, `${headersMs} ms must not exceed requestTimeoutMs (${requestMs} ms)`);
-  }
+  const conflict = kind === 'http' ? headersTimeoutProblem({ ...DEFAULT_LISTENER_LIMITS, ...out }) : null;
+  if (conflict !== null) p.add(`${path}.headersTimeoutMs`, conflict);
   return p.count === before ? out : undefined;
 }
 
-/** `tls` of an MQTT listener; undefined when absent or wrong (wrong adds problems). */
+/** `tls` of an MQTT listener: null when absent, undefined when wrong (wrong adds problems). */
 function readTls(raw: unknown, at: string, p: ProblemList): ListenerTlsConfig | null | undefined {
   if (raw === undefined) return null;
   const path = `${at}.tls`;

@@ -84,8 +84,9 @@ export class DataPath {
    */
   setSensors(sensors: SensorsConfig): string[] {
     const old = this.sensors;
-    this.sensors = sensors;
+    // Built first: a credential it cannot take throws here, before anything has changed.
     this.auth = createAuthenticator(sensors.credentials);
+    this.sensors = sensors;
     this.gate?.setPolicy(sensors.policy);
     const dropped: string[] = [];
     for (const id of Object.keys(old.credentials)) {

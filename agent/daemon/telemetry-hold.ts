@@ -32,7 +32,10 @@ export interface HoldOptions {
    * are exactly those that must arrive first.
    */
   readonly maxAuditBacklogRecords: number;
-  /** Longest one hold lasts, in ms. Default 30 000 (about one audit retry at the start of its back-off). */
+  /**
+   * Longest one hold lasts, in ms. Default 30 000: the audit shipper's first five retries (up to 1, 2, 4,
+   * 8 and 16 s apart, with jitter) fit in it.
+   */
   readonly maxHoldMs: number;
   /** While a bundle is held, how often what is ahead is counted again, in ms. Default 50. */
   readonly recheckMs: number;
@@ -125,7 +128,6 @@ export interface TelemetryHoldStatus {
  */
 export class TelemetryHold {
   private state: HoldState = NO_HOLD;
-  private reasons: readonly HoldReason[] = [];
   private readonly waiting: { go: () => void; fail: (err: Error) => void }[] = [];
   private timer: NodeJS.Timeout | null = null;
   private readonly opts: HoldOptions;
@@ -143,10 +145,14 @@ export class TelemetryHold {
   /** `publish`, held while alerts or audit records are ahead of it. */
   gate<A extends unknown[]>(publish: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
     return (...args) => {
-      if (this.waiting.length === 0 && !this.isHeldNow()) return publish(...args);
+      // Behind others already waiting, a publish waits too: the timer that releases them is set.
+      if (this.waiting.length === 0) {
+        const d = this.decide();
+        if (!d.isHeld) return publish(...args);
+        this.timer = setTimeout(() => this.recheck(), d.recheckInMs);
+      }
       return new Promise<void>((go, fail) => {
         this.waiting.push({ go, fail });
-        this.arm();
       }).then(() => publish(...args));
     };
   }
@@ -164,7 +170,7 @@ export class TelemetryHold {
     return {
       heldBundles: this.waiting.length,
       heldSinceMs: this.state.heldSinceMs,
-      reasons: this.waiting.length === 0 ? [] : this.reasons,
+      reasons: this.waiting.length === 0 ? [] : holdReasons(ahead, this.opts),
       auditBacklogRecords: ahead.auditBacklogRecords,
       pendingAlerts: ahead.pendingAlerts,
       holds: this.state.holds,
@@ -174,26 +180,15 @@ export class TelemetryHold {
     };
   }
 
-  private isHeldNow(): boolean {
+  private decide(): HoldDecision {
     const step = decideHold(this.state, this.deps.ahead(), this.opts, this.deps.nowMs());
     this.state = step.state;
-    this.reasons = step.decision.isHeld ? step.decision.reasons : [];
-    return step.decision.isHeld;
-  }
-
-  private arm(): void {
-    if (this.timer !== null) return;
-    const step = decideHold(this.state, this.deps.ahead(), this.opts, this.deps.nowMs());
-    const inMs = step.decision.isHeld ? step.decision.recheckInMs : 0;
-    this.timer = setTimeout(() => this.recheck(), inMs);
+    return step.decision;
   }
 
   private recheck(): void {
-    this.timer = null;
-    if (this.isHeldNow()) {
-      this.arm();
-      return;
-    }
-    for (const w of this.waiting.splice(0)) w.go();
+    const d = this.decide();
+    this.timer = d.isHeld ? setTimeout(() => this.recheck(), d.recheckInMs) : null;
+    if (!d.isHeld) for (const w of this.waiting.splice(0)) w.go();
   }
 }

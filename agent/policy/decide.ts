@@ -59,10 +59,8 @@ export interface PublishOutcome {
   readonly bucket: BucketState | null;
 }
 
-/** Whether `topic`'s first level is `root` (no split: this runs for every reading). */
-function hasRootLevel(topic: string, root: string): boolean {
-  return topic.startsWith(root) && (topic.length === root.length || topic.charCodeAt(root.length) === 0x2f);
-}
+/** The command namespace, as a filter: `cmd` and everything under it. */
+const COMMAND_FILTER = `${COMMAND_TOPIC_ROOT}/#`;
 
 /**
  * Decides one publish from an authenticated sensor at `nowMs`, reading the sensor's bucket from
@@ -81,7 +79,7 @@ export function decidePublish(
   const topic = checkSensorTopic(req.topic);
   if (!topic.ok) return { decision: deny('topic-invalid', topic.reason), bucket: null };
   // The command namespace flows down only; a sensor publishing there would pose as the gateway.
-  if (hasRootLevel(req.topic, COMMAND_TOPIC_ROOT)) {
+  if (matchesFilter(COMMAND_FILTER, req.topic)) {
     return {
       decision: deny('topic-not-allowed', `"${COMMAND_TOPIC_ROOT}/…" is for commands to sensors`),
       bucket: null,

@@ -159,21 +159,33 @@ export const LIMITS_BY_KIND: Readonly<Record<'mqtt' | 'http' | 'unix', readonly 
 export function resolveLimits(partial: Partial<ListenerLimits>): ListenerLimits {
   const out: Record<string, number> = { ...DEFAULT_LISTENER_LIMITS };
   for (const [key, value] of Object.entries(partial)) {
-    if (!Object.hasOwn(MAXIMA, key)) throw new TypeError(`listener limits: unknown limit ${key}`);
+    if (!Object.hasOwn(LISTENER_LIMIT_RANGES, key))
+      throw new TypeError(`listener limits: unknown limit ${key}`);
     if (value === undefined) continue;
-    const max = MAXIMA[key as keyof ListenerLimits];
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
+    const { min, max } = LISTENER_LIMIT_RANGES[key as keyof ListenerLimits];
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
       throw new TypeError(
-        `listener limits: ${key} must be a whole number in 1..${max}, got ${String(value)}`,
+        `listener limits: ${key} must be a whole number in ${min}..${max}, got ${String(value)}`,
       );
     }
     out[key] = value;
   }
   const limits = Object.freeze({ ...DEFAULT_LISTENER_LIMITS, ...out });
-  if (limits.headersTimeoutMs > limits.requestTimeoutMs) {
+  if (headersTimeoutProblem(limits) !== null) {
     throw new TypeError(
       `listener limits: headersTimeoutMs (${limits.headersTimeoutMs}) must not exceed requestTimeoutMs (${limits.requestTimeoutMs})`,
     );
   }
   return limits;
+}
+
+/**
+ * Why `headersTimeoutMs` cannot go with `requestTimeoutMs` (node:http refuses a head deadline past
+ * the whole request's), null when it can.
+ */
+export function headersTimeoutProblem(
+  l: Pick<ListenerLimits, 'headersTimeoutMs' | 'requestTimeoutMs'>,
+): string | null {
+  if (l.headersTimeoutMs <= l.requestTimeoutMs) return null;
+  return `${l.headersTimeoutMs} ms must not exceed requestTimeoutMs (${l.requestTimeoutMs} ms)`;
 }

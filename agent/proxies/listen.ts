@@ -4,9 +4,15 @@
 import type { Server } from 'node:net';
 import { ZtgwError } from '../../modem/errors.js';
 
+/**
+ * `umask`, for a socket path: the process umask while the socket is bound. node binds inside
+ * server.listen() itself, synchronously, so the mask is back before anything else runs.
+ */
 export function listenOn(
   server: Server,
-  where: { readonly host: string; readonly port: number } | { readonly path: string },
+  where:
+    | { readonly host: string; readonly port: number }
+    | { readonly path: string; readonly umask?: number },
   what: string,
 ): Promise<void> {
   return new Promise<void>((resolve, reject) => {
@@ -26,7 +32,15 @@ export function listenOn(
     server.once('error', onError);
     server.once('listening', onListening);
     // exclusive: a second agent must not share the port through cluster round-robin.
-    if ('path' in where) server.listen({ path: where.path, exclusive: true });
-    else server.listen({ host: where.host, port: where.port, exclusive: true });
+    if (!('path' in where)) server.listen({ host: where.host, port: where.port, exclusive: true });
+    else if (where.umask === undefined) server.listen({ path: where.path, exclusive: true });
+    else {
+      const oldMask = process.umask(where.umask);
+      try {
+        server.listen({ path: where.path, exclusive: true });
+      } finally {
+        process.umask(oldMask);
+      }
+    }
   });
 }

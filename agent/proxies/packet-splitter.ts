@@ -6,8 +6,8 @@
  *                            └─ any other packet, byte for byte as it arrives ───────▶ mqtt-packet
  *
  * Why: mqtt-packet keeps a BufferList per parser, copies each packet out of it, builds a Packet
- * through eight states with a debug() call in each, and that was about 40 % of the bytes the agent
- * allocated per reading. Every other packet reaches mqtt-packet as it did before, byte for byte and
+ * through eight states with a debug() call in each: the second-largest cost removed after the CPU
+ * profile of the saturating benchmark (hil/bench/RESULTS.md, data path). Every other packet reaches mqtt-packet as it did before, byte for byte and
  * as soon as it arrives (so a bad fixed header is refused at once, not when its body is complete),
  * and decodePublish hands back (null) any PUBLISH it does not decode exactly as mqtt-packet would.
  *

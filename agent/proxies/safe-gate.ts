@@ -7,7 +7,7 @@ import type { Logger } from '../../modem/log.js';
 import type { Counters } from './counters.js';
 import type { IngestResult, ListenerEvent, SensorGate, Via } from './types.js';
 
-export type AuthResult = { ok: true } | { ok: false; reason: string };
+type AuthResult = { ok: true } | { ok: false; reason: string };
 
 export async function safeAuthenticate(
   gate: SensorGate,

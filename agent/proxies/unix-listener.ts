@@ -74,12 +74,7 @@ export async function startUnixListener(
   const l = new UnixListener(path, limits, gate, log.child({ component: 'unix-listener' }));
   // Created 0660 from the start (umask 0117 while binding): no window in which others may connect.
   // The chmod after it is what makes the mode exact whatever the umask was.
-  const oldMask = process.umask(0o117);
-  try {
-    await listenOn(l.server, { path }, `unix ${path}`);
-  } finally {
-    process.umask(oldMask);
-  }
+  await listenOn(l.server, { path, umask: 0o117 }, `unix ${path}`);
   try {
     await chmod(path, SOCKET_MODE);
   } catch (err) {

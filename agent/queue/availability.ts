@@ -10,7 +10,7 @@
 import { join } from 'node:path';
 import type { ZtgwError } from '../../modem/errors.js';
 import type { Logger } from '../../modem/log.js';
-import { createGroupCommit, type GroupCommit, type Queued } from '../audit/group-commit.js';
+import { type BatchGroup, createGroupCommit, type GroupCommit, type Queued } from '../audit/group-commit.js';
 import { errnoCode, segmentName } from '../audit/segment-files.js';
 import { createSegmentWriter, type SegmentWriter, writeAll } from '../audit/segment-writer.js';
 import { classifyDiskError, unavailable } from './journal-errors.js';
@@ -37,10 +37,7 @@ export interface AvailabilityDeps {
   /** A lane was rolled back: planned sizes changed. */
   readonly onRolledBack: () => void;
   /** Just before a lane's batch is written: may append a pad frame to its last group. */
-  readonly beforeWrite: (
-    l: LaneState,
-    groups: { readonly num: number; readonly frames: Uint8Array[] }[],
-  ) => void;
+  readonly beforeWrite: (l: LaneState, groups: BatchGroup[]) => void;
 }
 
 const ignoreMissing = (err: unknown): void => {

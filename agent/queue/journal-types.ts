@@ -59,6 +59,12 @@ export interface JournalOptions {
   readonly io?: JournalIo;
 }
 
+/** Why `n` is no `commitAlignBytes` (0, or a power of two from 512 to 4096), null when it is one. */
+export function commitAlignProblem(n: number): string | null {
+  const isOk = n === 0 || (Number.isInteger(n) && n >= 512 && n <= 4096 && (n & (n - 1)) === 0);
+  return isOk ? null : 'must be 0 or a power of two from 512 to 4096';
+}
+
 /** The options with every default filled in. */
 export type ResolvedJournalOptions = Required<Omit<JournalOptions, 'io'>> & { readonly io: JournalIo };
 

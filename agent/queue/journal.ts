@@ -14,7 +14,7 @@
 import { ZtgwError } from '../../modem/errors.js';
 import type { Logger } from '../../modem/log.js';
 import { encodePad, FRAME_HEADER_BYTES, SEGMENT_HEADER_BYTES } from '../audit/frame.js';
-import type { Queued } from '../audit/group-commit.js';
+import type { BatchGroup, Queued } from '../audit/group-commit.js';
 import { Availability, type Lanes } from './availability.js';
 import { Backlog } from './backlog.js';
 import { type Cursor, CursorFlusher } from './cursor.js';
@@ -175,7 +175,7 @@ export class JournalStore implements Journal {
    * inside the segment, and the journal holds less than half its cap (an outage's backlog keeps
    * its room).
    */
-  private padCommit(l: LaneState, groups: { readonly num: number; readonly frames: Uint8Array[] }[]): void {
+  private padCommit(l: LaneState, groups: BatchGroup[]): void {
     const align = this.opts.commitAlignBytes;
     const g = groups.at(-1);
     const seg = l.table.newest();

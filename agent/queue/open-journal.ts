@@ -11,6 +11,7 @@ import { EMPTY_CURSOR, readCursor } from './cursor.js';
 import { JournalStore, type LaneInit } from './journal.js';
 import { countingIo, type IoCounters, NODE_JOURNAL_IO } from './journal-io.js';
 import {
+  commitAlignProblem,
   JOURNAL_DEFAULTS,
   type Journal,
   type JournalOpenReport,
@@ -55,11 +56,9 @@ export function resolveJournalOptions(o: JournalOptions): ResolvedJournalOptions
   if (r.maxBytes < 4 * r.segmentBytes) {
     throw new TypeError(`journal maxBytes ${r.maxBytes} must be at least 4 × segmentBytes ${r.segmentBytes}`);
   }
-  const align = r.commitAlignBytes;
-  if (align !== 0 && (align < 512 || (align & (align - 1)) !== 0)) {
-    throw new TypeError(
-      `journal option commitAlignBytes must be 0 or a power of two in 512..4096, got ${align}`,
-    );
+  const alignProblem = commitAlignProblem(r.commitAlignBytes);
+  if (alignProblem !== null) {
+    throw new TypeError(`journal option commitAlignBytes ${alignProblem}, got ${r.commitAlignBytes}`);
   }
   if (r.maxPendingBytes < r.maxRecordBytes + 64) {
     throw new TypeError(

@@ -25,14 +25,7 @@ import type { LabPki } from '../pki/index.js';
 import { type AgentRun, at, labRig, startAgent } from './cloud-kit.js';
 import { type LabSensor, sensorsConfig } from './data-path-kit.js';
 import { hilEnv, withSim, withTempDir } from './kit.js';
-import {
-  type Acked,
-  auditEvents,
-  type CloudReading,
-  recordCloud,
-  SensorFleet,
-  sampleAgent,
-} from './outage-kit.js';
+import { auditEvents, type CloudReading, recordCloud, SensorFleet, sampleAgent } from './outage-kit.js';
 
 const env = hilEnv();
 const SENSORS = 20;
@@ -192,7 +185,7 @@ test(`broker down ${OUTAGE_S} s under ${SENSORS}×${RATE_PER_S}/s: nothing lost,
         inOutage > 0.8 * SENSORS * RATE_PER_S * OUTAGE_S,
         `only ${inOutage} readings acked during the outage`,
       );
-      assert.ok(rs.length >= fleet.acked.size, `${rs.length} at the cloud, ${fleet.acked.size} acknowledged`);
+      // drained() above is the no-loss check: every acknowledged (sensor, seq) reached the cloud.
       assertOrder(rs);
 
       // The journal held the backlog within its cap, and evicted nothing.
@@ -256,13 +249,12 @@ test(`broker down ${OUTAGE_S} s under ${SENSORS}×${RATE_PER_S}/s: nothing lost,
       const hold = at(st, 'dataPath', 'telemetryHold');
       assert.ok(Number(at(hold ?? null, 'holds') ?? 0) >= 1, `no hold counted: ${JSON.stringify(hold)}`);
 
-      const backlog = [...fleet.acked.values()].filter((a: Acked) => a.ackAtMs < run.upAtMs);
       const caughtUp = rs.filter((r) => r.atMs >= run.upAtMs && r.atMs <= drainedAtMs).length;
       const catchUpS = (drainedAtMs - run.upAtMs) / 1000;
       console.log(
         `   outage ${OUTAGE_S} s, ${SENSORS}×${RATE_PER_S}/s: ${inOutage} readings acked meanwhile, journal peak ` +
           `${maxDepth} records / ${(maxDisk / 2 ** 20).toFixed(1)} MiB of ${CAP_BYTES / 2 ** 20} MiB, ` +
-          `RSS ${half.rssKiB}→${end.rssKiB} KiB; backlog of ${backlog.length} drained ${catchUpS.toFixed(1)} s ` +
+          `RSS ${half.rssKiB}→${end.rssKiB} KiB; the backlog (acked during the outage) drained ${catchUpS.toFixed(1)} s ` +
           `after the broker was back: ${Math.round(caughtUp / catchUpS)} readings/s (all ${fleet.acked.size} in ${((all - run.upAtMs) / 1000).toFixed(1)} s)`,
       );
     });

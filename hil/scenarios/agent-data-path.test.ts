@@ -12,7 +12,7 @@ import { connect } from 'mqtt';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { freePort } from '../broker/index.js';
-import { at, labRig, startAgent, watchCloud } from './cloud-kit.js';
+import { type AuditTailLine, at, auditTail, labRig, startAgent, watchCloud } from './cloud-kit.js';
 import {
   cloudReadings,
   httpPost,
@@ -24,7 +24,7 @@ import {
   unixSensor,
   waitForReadings,
 } from './data-path-kit.js';
-import { hilEnv, runCli, withSim, withTempDir } from './kit.js';
+import { hilEnv, withSim, withTempDir } from './kit.js';
 
 const env = hilEnv();
 const S = (id: string): LabSensor => ({ id, secret: `secret-of-${id}` });
@@ -167,7 +167,7 @@ test('three listeners to the cloud; denials counted and audited; segmentation; c
 
         // 5. The denials are in the audit trail (aggregated) and at the broker.
         const deadline2 = Date.now() + 10_000;
-        let tail: { ev: string; actor: string; subject: string }[] = [];
+        let tail: AuditTailLine[] = [];
         const wanted = [
           'sensor:s4 rule:topic-not-allowed',
           'sensor:s4 rule:payload-too-large',
@@ -176,12 +176,7 @@ test('three listeners to the cloud; denials counted and audited; segmentation; c
         const deniedOf = () =>
           tail.filter((e) => e.ev === 'policy.denied').map((e) => `${e.actor} ${e.subject}`);
         while (Date.now() < deadline2) {
-          const r = await runCli(['audit', 'tail', '--dir', `${dir}/a/state/audit`, '-n', '1000', '--json']);
-          tail = r.stdout
-            .trim()
-            .split('\n')
-            .filter((l) => l !== '')
-            .map((l) => JSON.parse(l) as (typeof tail)[number]);
+          tail = await auditTail(`${dir}/a`);
           // Each window's aggregate lands when it closes; wait for these three, not for any three.
           if (wanted.every((w) => deniedOf().includes(w))) break;
           await new Promise((r) => setTimeout(r, 200));

@@ -201,8 +201,8 @@ test('TLS listener with client certificates: right cert in; none, another id, an
         assert.is(at(listenerAt(st, 1), 'authFailures'), 2);
         assert.is(cloudReadings(cloud).length, 2, 'no refused sensor got a reading in');
 
-        // maxConnections 4 from agent.json: with two sessions open, the third raw socket on A is
-        // the fifth connection… of the listener's four: refused at once.
+        // maxConnections 4 from agent.json: with one session open on A, the fourth raw socket is
+        // its fifth connection: refused at once.
         const { connect: tcp } = await import('node:net');
         const refusedBefore = Number(at(listenerAt(st, 0), 'refused') ?? 0);
         const socks = Array.from({ length: 4 }, () => tcp(portA, '127.0.0.1').on('error', () => undefined));

@@ -7,15 +7,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { JsonValue } from '../../modem/errors.js';
-import { type MosquittoBroker, startMosquitto } from '../broker/index.js';
-import { type LabPki, makeLabPki } from '../pki/index.js';
-import { PROFILES } from '../sim-modem/profiles/index.js';
-import { type AgentRun, at, startAgent, watchCloud } from './cloud-kit.js';
+import type { MosquittoBroker } from '../broker/index.js';
+import type { LabPki } from '../pki/index.js';
+import { type AgentRun, at, LAB_IDENTITY, labRig, startAgent, watchCloud } from './cloud-kit.js';
 import { hilEnv, withSim, withTempDir } from './kit.js';
 
 const env = hilEnv();
-const EC25 = PROFILES['quectel-ec25'];
-const ID = EC25?.initialState.identity ?? { iccid: '', imei: '' };
+const ID = LAB_IDENTITY;
 const FOREIGN_ICCID = '8944100000123456784';
 /** The network's time as the simulated modem reports it: now (the lab certificates are fresh). */
 const nowOnTheNetwork = () => ({
@@ -30,11 +28,7 @@ interface Rig {
 
 async function withRig(fn: (rig: Rig) => Promise<void>): Promise<void> {
   await withTempDir(async (dir) => {
-    const pki = await makeLabPki(`${dir}/pki`, {
-      deviceIds: ['gw-1'],
-      bindings: { 'gw-1': { iccid: ID.iccid, imei: ID.imei } },
-    });
-    const broker = await startMosquitto({ dir: `${dir}/broker`, pki });
+    const { pki, broker } = await labRig(dir);
     try {
       await fn({ dir, pki, broker });
     } finally {

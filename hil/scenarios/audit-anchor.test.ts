@@ -11,7 +11,7 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type AgentRun, at, LAB_IDENTITY, labRig, startAgent } from './cloud-kit.js';
+import { type AgentRun, at, auditTail, LAB_IDENTITY, labRig, startAgent } from './cloud-kit.js';
 import { hilEnv, runCli, withSim, withTempDir, ZTGW } from './kit.js';
 
 const env = hilEnv();
@@ -82,11 +82,11 @@ test('collector anchors the chain; a wiped and restarted log verifies alone but 
         assert.is(pub.code, 0, pub.stderr);
         await writeFile(`${dir}/audit.pub`, pub.stdout);
         // The binding confirmed at start is on record, with the identity it was confirmed against.
-        const tail = await runCli(['audit', 'tail', '--dir', audit, '--json']);
-        const bound = tail.stdout.split('\n').find((l) => l.includes('"identity.bound"')) ?? '';
+        const tail = await auditTail(`${dir}/a`);
+        const bound = JSON.stringify(tail.find((l) => l.ev === 'identity.bound') ?? null);
         assert.ok(
           bound.includes(ID.iccid) && bound.includes(ID.imei),
-          `identity.bound with ICCID and IMEI: ${tail.stdout}`,
+          `identity.bound with ICCID and IMEI: ${JSON.stringify(tail)}`,
         );
         // The collector comes up with the agent running; what the agent shipped before it was
         // subscribed is not resent, so the copy starts mid-chain (allowed: it is held from there).

@@ -11,8 +11,10 @@ import { decodeRecord } from '../../agent/audit/record.js';
 import { decodeBundle } from '../../agent/bundle/bundle.js';
 import { requestControl } from '../../agent/control/control-server.js';
 import type { JsonValue } from '../../modem/errors.js';
+import { parseStatusKiB } from '../bench/data-path/proc-stats.js';
 import type { MosquittoBroker } from '../broker/index.js';
 import type { LabPki } from '../pki/index.js';
+import { at } from './cloud-kit.js';
 import { type LabSensor, mqttSensor } from './data-path-kit.js';
 
 /** One reading the agent acknowledged: `ackIdx` is its place among all PUBACKs, 1-based. */
@@ -93,8 +95,6 @@ export interface CloudReading {
   readonly seq: number;
   readonly journalSeq: number;
   readonly atMs: number;
-  /** Index in the arrival list of the bundle that brought it first. */
-  readonly arrival: number;
 }
 
 /** The operator's subscriber on `ztgw/+/up/#`, every message kept in arrival order with its time. */
@@ -140,7 +140,7 @@ export async function recordCloud(broker: MosquittoBroker, pki: LabPki) {
         const body = r.body.kind === 'json' ? r.body.value : null;
         const seq =
           typeof body === 'object' && body !== null && !Array.isArray(body) ? Number(body['seq']) : -1;
-        const c = { sensor: r.sensor, seq, journalSeq: r.seq, atMs: m.atMs, arrival: decoded };
+        const c = { sensor: r.sensor, seq, journalSeq: r.seq, atMs: m.atMs };
         seen.set(key, c);
         ordered.push(c);
       }
@@ -167,11 +167,10 @@ export function auditEvents(m: Arrival): string[] {
 }
 
 /** VmRSS of a process, in KiB. */
-export async function rssKiB(pid: number): Promise<number> {
-  const text = await readFile(`/proc/${pid}/status`, 'utf8');
-  const m = /^VmRSS:\s+(\d+)\s+kB$/m.exec(text);
-  if (m?.[1] === undefined) throw new Error(`no VmRSS in /proc/${pid}/status`);
-  return Number(m[1]);
+async function rssKiB(pid: number): Promise<number> {
+  const r = parseStatusKiB(await readFile(`/proc/${pid}/status`, 'utf8'), 'VmRSS');
+  if (!r.ok) throw new Error(`/proc/${pid}/status: ${r.reason}`);
+  return r.value;
 }
 
 export interface Sample {
@@ -190,9 +189,7 @@ export function sampleAgent(pid: number, socket: string, everyMs: number) {
       const atMs = Date.now();
       const rss = await rssKiB(pid);
       const st = await requestControl(socket, 'status').catch(() => null);
-      const dp = typeof st === 'object' && st !== null && !Array.isArray(st) ? st['dataPath'] : null;
-      const journal =
-        typeof dp === 'object' && dp !== null && !Array.isArray(dp) ? (dp['journal'] ?? null) : null;
+      const journal = at(st ?? undefined, 'dataPath', 'journal') ?? null;
       samples.push({ atMs, rssKiB: rss, journal });
       await new Promise((r) => setTimeout(r, Math.max(0, everyMs - (Date.now() - atMs))));
     }

@@ -24,6 +24,8 @@ import type { GatewayEnv, GatewayUnderTest, ReadingId, RunningGateway } from './
 
 /** How much of the agent's output is kept for error messages, characters. */
 const LOG_TAIL_CHARS = 20_000;
+/** What `make build` writes: the agent with its memory settings. */
+const LAUNCHER = resolve(__dirname, '..', '..', '..', 'build', 'ztgw');
 
 /** The simulated modem profile; the lab PKI binds the device certificate to its ICCID/IMEI. */
 export const ZTGW_SIM_PROFILE = 'quectel-ec25';
@@ -133,10 +135,13 @@ export function ztgwGateway(o: ZtgwGatewayOptions = {}): GatewayUnderTest {
 }
 
 async function startZtgw(env: GatewayEnv, o: ZtgwGatewayOptions): Promise<RunningGateway> {
-  const mainJs = o.mainJs ?? resolve(__dirname, '..', '..', '..', 'build', 'ztgw');
+  const mainJs = o.mainJs ?? LAUNCHER;
   if (!existsSync(mainJs)) throw new Error(`ztgw agent not built: ${mainJs} is missing (run make build)`);
   // A script runs under this node; anything else is the launcher or the packaged single executable.
   const isScript = /\.(c?js)$/.test(mainJs);
+  // The launcher sets its own memory settings (measured as shipped); the packaged executable gets
+  // them as the README says to start it.
+  const isPackaged = !isScript && resolve(mainJs) !== LAUNCHER;
   if (!isScript && (o.nodeArgs ?? []).length > 0) {
     throw new Error(`node arguments need a .js entry (e.g. build/js/agent/main.js), not ${mainJs}`);
   }
@@ -175,7 +180,7 @@ async function startZtgw(env: GatewayEnv, o: ZtgwGatewayOptions): Promise<Runnin
       name: 'ztgw agent',
       argv,
       ...(env.netns === undefined ? {} : { netns: env.netns }),
-      ...(isScript ? {} : { env: { ...LAUNCH_ENV, NODE_OPTIONS: LAUNCH_NODE_FLAGS.join(' ') } }),
+      ...(isPackaged ? { env: { ...LAUNCH_ENV, NODE_OPTIONS: LAUNCH_NODE_FLAGS.join(' ') } } : {}),
       stopTimeoutMs: o.stopTimeoutMs ?? 10_000,
     });
     agent = child;

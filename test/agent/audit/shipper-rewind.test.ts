@@ -11,7 +11,7 @@ import { silentLogger } from '../../../modem/log.js';
 import { T0, withTempDir } from './audit-kit.js';
 import { FakeAuditUplink } from './fake-audit-uplink.js';
 
-test('rewind() cuts a retry wait short: the next publish goes at once', async () => {
+async function rewindCase(rewindAfterMs: number): Promise<void> {
   await withTempDir(async (dir) => {
     const log = await openAuditLog({
       dir: join(dir, 'audit'),
@@ -41,6 +41,8 @@ test('rewind() cuts a retry wait short: the next publish goes at once', async ()
       });
       await uplink.waitForSent(1);
       assert.is(log.acknowledgedSeq(), 0);
+      // 0: at once, while the failure is still being handled; else once its pause is under way.
+      if (rewindAfterMs > 0) await new Promise((r) => setTimeout(r, rewindAfterMs));
       shipper.rewind();
       await uplink.waitUntil(() => uplink.pubacked.length === 1, 'the resend', 2000);
       const deadline = Date.now() + 2000;
@@ -55,6 +57,10 @@ test('rewind() cuts a retry wait short: the next publish goes at once', async ()
       await log.close();
     }
   });
-});
+}
+
+test('rewind() cuts a retry wait short: the next publish goes at once', () => rewindCase(0));
+
+test('rewind() during a retry wait already under way ends it', () => rewindCase(100));
 
 test.run();

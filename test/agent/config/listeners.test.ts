@@ -6,7 +6,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { RANGES } from '../../../agent/config/defaults.js';
 import { validateConfig } from '../../../agent/config/validate.js';
-import { LIMITS_BY_KIND, resolveLimits } from '../../../agent/proxies/limits.js';
+import { LIMITS_BY_KIND, LISTENER_LIMIT_RANGES, resolveLimits } from '../../../agent/proxies/limits.js';
 import { type Json, minimal, problemLines, withField } from './sample.js';
 
 const MQTT = { kind: 'mqtt', address: '127.0.0.1', port: 1883 };
@@ -50,6 +50,8 @@ test('limits each kind reads are taken, and reach the listener as given', () => 
 });
 
 test("config ranges are the listener code's own ranges", () => {
+  // One object, not a copy; the loop checks that resolveLimits enforces exactly those ranges.
+  assert.is(RANGES['listeners.limits'], LISTENER_LIMIT_RANGES);
   for (const [key, range] of Object.entries(RANGES['listeners.limits'])) {
     assert.is(range.min, 1, key);
     // headersTimeoutMs may not pass requestTimeoutMs: give it room.
